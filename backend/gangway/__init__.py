@@ -1,0 +1,1 @@
+"""Gangway: a backend-for-frontend that onboards a platform's merchants onto Stripe Connect."""

@@ -1,0 +1,1 @@
+"""Merchant accounts, server-side sessions, CSRF protection and sign-in throttling."""

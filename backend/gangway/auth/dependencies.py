@@ -1,0 +1,102 @@
+"""Dependencies for endpoints: the current session and merchant, and CSRF protection."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, APIKeyHeader
+
+from gangway.auth.models import AuthSession, Merchant
+from gangway.auth.passwords import PasswordHasher
+from gangway.auth.service import AuthService
+from gangway.core.deps import DatabaseDep, SettingsDep
+from gangway.core.errors import CsrfFailed, Unauthorized, UnsupportedMediaType
+
+# Declared for the OpenAPI schema; the real cookie name depends on HTTPS (see Settings).
+session_cookie_scheme = APIKeyCookie(
+    name="gangway_session",
+    scheme_name="sessionCookie",
+    description="Session cookie set by sign-in (named `__Host-gangway_session` over HTTPS).",
+    auto_error=False,
+)
+csrf_header_scheme = APIKeyHeader(
+    name="X-CSRF-Token",
+    scheme_name="csrfToken",
+    description="The `csrf_token` from `GET /api/auth/session`, required on every POST.",
+    auto_error=False,
+)
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_UNLOADED = object()
+
+
+def get_auth_service(request: Request, db: DatabaseDep, settings: SettingsDep) -> AuthService:
+    hasher: PasswordHasher = request.app.state.password_hasher
+    return AuthService(db=db, settings=settings, hasher=hasher)
+
+
+AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
+
+
+async def get_current_session(
+    request: Request,
+    service: AuthServiceDep,
+    settings: SettingsDep,
+    _cookie: Annotated[str | None, Security(session_cookie_scheme)] = None,
+) -> AuthSession | None:
+    """The live session for this request's cookie, or None. Loaded once per request."""
+    cached = getattr(request.state, "gangway_session", _UNLOADED)
+    if cached is not _UNLOADED:
+        return cached  # type: ignore[no-any-return]
+    token = request.cookies.get(settings.session_cookie_name)
+    current = await service.load_session(token)
+    request.state.gangway_session = current
+    return current
+
+
+OptionalSessionDep = Annotated[AuthSession | None, Depends(get_current_session)]
+
+
+async def get_current_merchant(
+    request: Request, session: OptionalSessionDep, service: AuthServiceDep
+) -> Merchant:
+    """The signed-in merchant; 401 otherwise."""
+    merchant = await service.merchant_for(session) if session else None
+    if merchant is None:
+        raise Unauthorized("Sign in to continue.")
+    request.state.merchant_id = merchant.id
+    return merchant
+
+
+CurrentMerchant = Annotated[Merchant, Depends(get_current_merchant)]
+
+
+async def csrf_protect(
+    request: Request,
+    settings: SettingsDep,
+    session: OptionalSessionDep,
+    token: Annotated[str | None, Security(csrf_header_scheme)] = None,
+) -> None:
+    """Refuse cross-site and non-JSON unsafe requests, and those without the session's token.
+
+    Three independent checks: the browser's own Fetch Metadata (or Origin) says same-origin;
+    the body is JSON (a cross-site HTML form cannot send that without a preflight); and the
+    ``X-CSRF-Token`` header carries this session's token.
+    """
+    if request.method not in UNSAFE_METHODS:
+        return
+    fetch_site = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    allowed_origins = {settings.public_origin, *settings.trusted_origins}
+    if fetch_site is not None:
+        if fetch_site != "same-origin":
+            raise CsrfFailed("Cross-site requests are not accepted.")
+    elif origin is None or origin not in allowed_origins:
+        raise CsrfFailed("The request's Origin is missing or not ours.")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise UnsupportedMediaType("Send a JSON body with Content-Type: application/json.")
+    if session is None or not token or not hmac.compare_digest(token, session.csrf_token):
+        raise CsrfFailed("Missing or wrong X-CSRF-Token; fetch GET /api/auth/session first.")

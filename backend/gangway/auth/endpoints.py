@@ -1,0 +1,124 @@
+"""``/api/auth``: sign up, sign in, sign out, and the current session."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+
+from gangway.auth.dependencies import AuthServiceDep, OptionalSessionDep
+from gangway.auth.models import AuthSession, Merchant
+from gangway.auth.schemas import LoginRequest, MerchantPublic, SessionPublic, SignupRequest
+from gangway.auth.service import AuthService, IssuedSession
+from gangway.core.config import Settings
+from gangway.core.deps import SettingsDep
+from gangway.core.errors import problem_responses
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+def _set_cookie(response: Response, settings: Settings, issued: IssuedSession) -> None:
+    response.set_cookie(
+        settings.session_cookie_name,
+        issued.token,
+        max_age=int(settings.session_absolute_timeout.total_seconds()),
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",  # not strict: Stripe's redirect back to /connect/* is cross-site
+    )
+    response.headers["Cache-Control"] = "no-store"
+
+
+def _public(service: AuthService, row: AuthSession, merchant: Merchant | None) -> SessionPublic:
+    return SessionPublic(
+        merchant=MerchantPublic.model_validate(merchant, from_attributes=True) if merchant else None,
+        csrf_token=row.csrf_token,
+        expires_at=service.session_expires_at(row),
+    )
+
+
+@router.get(
+    "/session",
+    name="get_session",
+    summary="The current session (starting a pre-sign-in session if there is none)",
+    response_model=SessionPublic,
+)
+async def get_session(
+    response: Response, current: OptionalSessionDep, service: AuthServiceDep, settings: SettingsDep
+) -> SessionPublic:
+    """Who is signed in, when the session ends, and the CSRF token for POSTs.
+
+    With no live session this starts a pre-sign-in one (``merchant`` null) so the sign-in form
+    has a CSRF token; signing in replaces it.
+    """
+    response.headers["Cache-Control"] = "no-store"
+    if current is None:
+        issued = await service.issue_session(None, replacing=None)
+        _set_cookie(response, settings, issued)
+        return _public(service, issued.row, None)
+    return _public(service, current, await service.merchant_for(current))
+
+
+@router.post(
+    "/signup",
+    name="signup",
+    summary="Create a merchant and sign in",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionPublic,
+    responses=problem_responses(409, 422),
+)
+async def signup(
+    body: SignupRequest,
+    response: Response,
+    current: OptionalSessionDep,
+    service: AuthServiceDep,
+    settings: SettingsDep,
+) -> SessionPublic:
+    merchant = await service.signup(body.email, body.password, body.business_name)
+    issued = await service.issue_session(merchant.id, replacing=current.id if current else None)
+    _set_cookie(response, settings, issued)
+    return _public(service, issued.row, merchant)
+
+
+@router.post(
+    "/login",
+    name="login",
+    summary="Sign in",
+    response_model=SessionPublic,
+    responses=problem_responses(401, 422, 429),
+)
+async def login(
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    current: OptionalSessionDep,
+    service: AuthServiceDep,
+    settings: SettingsDep,
+) -> SessionPublic:
+    """Sign in. The pre-sign-in session is replaced: its token stops working."""
+    client_ip = request.client.host if request.client else "unknown"
+    merchant = await service.authenticate(body.email, body.password, client_ip)
+    issued = await service.issue_session(merchant.id, replacing=current.id if current else None)
+    _set_cookie(response, settings, issued)
+    return _public(service, issued.row, merchant)
+
+
+@router.post(
+    "/logout",
+    name="logout",
+    summary="Sign out",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)
+async def logout(current: OptionalSessionDep, service: AuthServiceDep, settings: SettingsDep) -> Response:
+    """End the session server-side; its cookie stops working everywhere at once."""
+    if current is not None:
+        await service.end_session(current)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(
+        settings.session_cookie_name,
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )
+    return response

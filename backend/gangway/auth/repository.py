@@ -1,0 +1,44 @@
+"""Database queries for merchants, sessions and throttles. Callers own the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, or_
+from sqlmodel import col, select
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gangway.auth.models import AuthSession, LoginThrottle, Merchant
+
+
+async def merchant_by_email(session: AsyncSession, email: str) -> Merchant | None:
+    result = await session.execute(select(Merchant).where(Merchant.email == email))
+    return result.scalars().first()
+
+
+async def merchant_by_id(session: AsyncSession, merchant_id: str) -> Merchant | None:
+    return await session.get(Merchant, merchant_id)
+
+
+async def session_by_token_hash(session: AsyncSession, token_hash: str) -> AuthSession | None:
+    result = await session.execute(select(AuthSession).where(AuthSession.token_hash == token_hash))
+    return result.scalars().first()
+
+
+async def delete_session(session: AsyncSession, session_id: int) -> None:
+    await session.execute(delete(AuthSession).where(col(AuthSession.id) == session_id))
+
+
+async def delete_expired_sessions(session: AsyncSession, now: datetime, idle_cutoff: datetime) -> int:
+    result = await session.execute(
+        delete(AuthSession).where(
+            or_(col(AuthSession.expires_at) <= now, col(AuthSession.last_seen_at) <= idle_cutoff)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def throttles(session: AsyncSession, keys: list[str]) -> list[LoginThrottle]:
+    result = await session.execute(select(LoginThrottle).where(col(LoginThrottle.key).in_(keys)))
+    return list(result.scalars().all())

@@ -1,0 +1,196 @@
+"""Sign-up, sign-in, sessions and throttling: the work behind the auth endpoints."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from gangway.auth import repository
+from gangway.auth.models import AuthSession, LoginThrottle, Merchant
+from gangway.auth.passwords import PasswordHasher, password_problem
+from gangway.core.config import Settings
+from gangway.core.db import Database, utcnow
+from gangway.core.errors import Conflict, GangwayError, TooManyRequests, Unauthorized
+
+logger = logging.getLogger("gangway.auth")
+
+# A session's last_seen_at is written at most this often, so reads stay reads.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+class WeakPassword(GangwayError):
+    status, slug, title = 422, "weak-password", "Password too weak"
+
+
+class EmailTaken(Conflict):
+    slug, title = "email-taken", "Email already registered"
+
+
+class InvalidCredentials(Unauthorized):
+    slug, title = "invalid-credentials", "Invalid email or password"
+
+
+class LoginThrottled(TooManyRequests):
+    slug, title = "login-throttled", "Too many sign-in attempts"
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a session token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    """A freshly created session and the raw token that goes into the cookie (only here)."""
+
+    token: str
+    row: AuthSession
+
+
+@dataclass(frozen=True)
+class AuthService:
+    """Stateless service; dependencies are passed in at construction."""
+
+    db: Database
+    settings: Settings
+    hasher: PasswordHasher
+
+    # --- sessions
+
+    async def issue_session(self, merchant_id: str | None, *, replacing: int | None) -> IssuedSession:
+        """Create a session (deleting ``replacing`` in the same transaction: rotation)."""
+        token = secrets.token_urlsafe(32)  # 256 bits
+        now = utcnow()
+        row = AuthSession(
+            token_hash=hash_token(token),
+            csrf_token=secrets.token_urlsafe(32),
+            merchant_id=merchant_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + self.settings.session_absolute_timeout,
+        )
+        async with self.db.write() as session:
+            if replacing is not None:
+                await repository.delete_session(session, replacing)
+            session.add(row)
+        return IssuedSession(token, row)
+
+    async def load_session(self, token: str | None) -> AuthSession | None:
+        """The live session for a cookie token, or None. Expired sessions are deleted."""
+        if not token or len(token) > 200:
+            return None
+        async with self.db.read() as session:
+            row = await repository.session_by_token_hash(session, hash_token(token))
+        if row is None:
+            return None
+        now = utcnow()
+        idle_deadline = row.last_seen_at + self.settings.session_idle_timeout
+        if now >= row.expires_at or now >= idle_deadline:
+            await self.end_session(row)
+            logger.info("auth.session.expired", extra={"session_id": row.id})
+            return None
+        if now - row.last_seen_at >= TOUCH_INTERVAL:
+            async with self.db.write() as session:
+                live = await session.get(AuthSession, row.id)
+                if live is not None:
+                    live.last_seen_at = now
+            row.last_seen_at = now
+        return row
+
+    async def end_session(self, row: AuthSession) -> None:
+        assert row.id is not None
+        async with self.db.write() as session:
+            await repository.delete_session(session, row.id)
+
+    def session_expires_at(self, row: AuthSession) -> datetime:
+        """When the session ends if left idle, capped by its absolute expiry."""
+        return min(row.expires_at, row.last_seen_at + self.settings.session_idle_timeout)
+
+    async def merchant_for(self, row: AuthSession) -> Merchant | None:
+        if row.merchant_id is None:
+            return None
+        async with self.db.read() as session:
+            return await repository.merchant_by_id(session, row.merchant_id)
+
+    # --- sign-up and sign-in
+
+    async def signup(self, email: str, password: str, business_name: str) -> Merchant:
+        if problem := password_problem(password, email):
+            raise WeakPassword(problem)
+        password_hash = await self.hasher.hash(password)
+        merchant = Merchant(email=email, business_name=business_name, password_hash=password_hash)
+        try:
+            async with self.db.write() as session:
+                session.add(merchant)
+        except IntegrityError as exc:
+            raise EmailTaken("An account with this email already exists; sign in instead.") from exc
+        logger.info("auth.signup", extra={"merchant_id": merchant.id})
+        return merchant
+
+    async def authenticate(self, email: str, password: str, client_ip: str) -> Merchant:
+        """Check credentials under throttling. Unknown emails cost the same as wrong passwords."""
+        keys = [f"email:{email}", f"ip:{client_ip}"]
+        await self._refuse_if_throttled(keys)
+        async with self.db.read() as session:
+            merchant = await repository.merchant_by_email(session, email)
+        ok = await self.hasher.verify(password, merchant.password_hash if merchant else None)
+        if not ok or merchant is None:
+            await self._record_failure(keys)
+            logger.info("auth.login.failed", extra={"known_email": merchant is not None})
+            raise InvalidCredentials("Invalid email or password.")
+        await self._clear(keys[0])
+        logger.info("auth.login.succeeded", extra={"merchant_id": merchant.id})
+        return merchant
+
+    # --- throttling (fixed window per key, lock for the rest of the window once exceeded)
+
+    def _limit(self, key: str) -> int:
+        if key.startswith("email:"):
+            return self.settings.login_max_failures_per_account
+        return self.settings.login_max_failures_per_ip
+
+    async def _refuse_if_throttled(self, keys: list[str]) -> None:
+        now = utcnow()
+        async with self.db.read() as session:
+            rows = await repository.throttles(session, keys)
+        waits = [row.locked_until - now for row in rows if row.locked_until and row.locked_until > now]
+        if waits:
+            retry_after = max(1, int(max(waits).total_seconds()) + 1)
+            logger.warning("auth.login.throttled", extra={"retry_after": retry_after})
+            raise LoginThrottled(
+                "Too many sign-in attempts. Wait a few minutes, then try again.",
+                retry_after=retry_after,
+            )
+
+    async def _record_failure(self, keys: list[str]) -> None:
+        try:
+            await self._count_failure(keys)
+        except IntegrityError:
+            # Another request created the same throttle row first (PostgreSQL); count again.
+            await self._count_failure(keys)
+
+    async def _count_failure(self, keys: list[str]) -> None:
+        now = utcnow()
+        window = self.settings.login_throttle_window
+        async with self.db.write() as session:
+            for key in keys:
+                row = await session.get(LoginThrottle, key)
+                if row is None or now - row.window_started_at >= window:
+                    if row is None:
+                        row = LoginThrottle(key=key, window_started_at=now)
+                        session.add(row)
+                    row.window_started_at, row.failures, row.locked_until = now, 0, None
+                row.failures += 1
+                if row.failures >= self._limit(key):
+                    row.locked_until = row.window_started_at + window
+
+    async def _clear(self, key: str) -> None:
+        async with self.db.write() as session:
+            row = await session.get(LoginThrottle, key)
+            if row is not None:
+                await session.delete(row)

@@ -1,0 +1,152 @@
+"""Settings, read once from the environment (prefix ``GANGWAY_``) and an optional ``.env`` file.
+
+Every setting is documented in the README's configuration table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The API version stripe-python 16.1.0 pins; used when GANGWAY_STRIPE_API_VERSION is unset.
+SDK_PINNED_API_VERSION = "2026-10-28.endive"
+# The default emulator address, so `make dev` needs no Stripe key.
+EMULATOR_API_BASE = "http://127.0.0.1:12111"
+EMULATOR_API_KEY = "sk_test_gangway_emulator"  # noqa: S105 - not a secret: the emulator's key
+
+
+class CollectFields(StrEnum):
+    """Which requirements an Account Link collects: all up front, or only what is due now."""
+
+    currently_due = "currently_due"
+    eventually_due = "eventually_due"
+
+
+class FutureRequirements(StrEnum):
+    """Whether an Account Link also collects future requirements."""
+
+    include = "include"
+    omit = "omit"
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """All runtime configuration. Construct it directly in tests; never mutate it."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GANGWAY_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        # Validation errors must never echo a secret back (e.g. the Stripe key) into logs.
+        hide_input_in_errors=True,
+    )
+
+    # --- where things live
+    database_url: str = "sqlite+aiosqlite:///./data/gangway.db"
+    database_schema: str | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
+    trusted_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    frontend_dist: Path | None = None
+    auto_migrate: bool = False
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    # --- Stripe
+    stripe_api_key: SecretStr | None = None
+    stripe_api_base: str | None = None
+    stripe_api_version: str = SDK_PINNED_API_VERSION
+    stripe_webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    stripe_timeout_seconds: float = 10.0
+    stripe_max_network_retries: int = 2
+
+    # --- sessions and sign-in
+    session_idle_timeout: timedelta = timedelta(minutes=30)
+    session_absolute_timeout: timedelta = timedelta(hours=12)
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
+    login_throttle_window: timedelta = timedelta(minutes=15)
+    password_min_length: int = 12
+    # Argon2id cost (RFC 9106's second recommended option). Tests lower these for speed.
+    argon2_memory_kib: int = 65536
+    argon2_time_cost: int = 3
+    argon2_parallelism: int = 4
+
+    # --- onboarding defaults (platform settings)
+    default_collect: CollectFields = CollectFields.eventually_due
+    default_future_requirements: FutureRequirements = FutureRequirements.omit
+    account_dashboard: Literal["express", "full", "none"] = "none"
+    requirements_collector: Literal["application", "stripe"] = "application"
+    fees_collector: Literal["application", "stripe"] = "application"
+    losses_collector: Literal["application", "stripe"] = "application"
+
+    @field_validator("trusted_origins", mode="before")
+    @classmethod
+    def _csv_origins(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("stripe_webhook_secrets", mode="before")
+    @classmethod
+    def _csv_secrets(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL, e.g. https://app.example.com")
+        if parts.query or parts.fragment:
+            raise ValueError("must not carry a query or fragment")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _live_mode_needs_https(self) -> Settings:
+        if self.stripe_live_mode and not self.public_base_url.startswith("https://"):
+            raise ValueError(
+                "GANGWAY_STRIPE_API_KEY is a live-mode key but GANGWAY_PUBLIC_BASE_URL is not "
+                "HTTPS: Stripe would send merchants back over plain HTTP. Refusing to start; "
+                "set GANGWAY_PUBLIC_BASE_URL to your https:// address."
+            )
+        return self
+
+    @property
+    def stripe_live_mode(self) -> bool:
+        """True for a live secret or restricted key."""
+        key = self.stripe_api_key.get_secret_value() if self.stripe_api_key else ""
+        return key.startswith(("sk_live_", "rk_live_"))
+
+    @property
+    def uses_emulator(self) -> bool:
+        """With no Stripe key configured, Gangway talks to the bundled emulator."""
+        return self.stripe_api_key is None
+
+    @property
+    def secure_cookies(self) -> bool:
+        """HTTPS deployments get ``Secure`` cookies with the ``__Host-`` prefix."""
+        return self.public_base_url.startswith("https://")
+
+    @property
+    def public_origin(self) -> str:
+        """``scheme://host[:port]`` of the public base URL, for Origin checks."""
+        parts = urlsplit(self.public_base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def session_cookie_name(self) -> str:
+        return "__Host-gangway_session" if self.secure_cookies else "gangway_session"
+
+    def public_url(self, path: str) -> str:
+        """An absolute URL on our public base URL; never built from the request's Host."""
+        return f"{self.public_base_url}{path}"

@@ -1,0 +1,76 @@
+"""HTTP plumbing shared by the app: security headers and serving the built SPA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gangway.core.errors import NotFound
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # No Referer leaves our pages, so nothing of ours travels to Stripe or elsewhere.
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+        "form-action 'self'"
+    ),
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# The interactive API docs load their assets from a CDN; they get a looser policy.
+_DOCS_PATHS = ("/docs", "/redoc")
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers to every HTTP response."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_docs = scope["path"].startswith(_DOCS_PATHS)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if is_docs and name == "Content-Security-Policy":
+                        continue
+                    headers.setdefault(name, value)
+                if self.hsts:
+                    headers.setdefault("Strict-Transport-Security", "max-age=63072000")
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+_NOT_SPA = ("api/", "connect/", "webhooks/", "_")
+
+
+def spa_router(dist: Path | None) -> APIRouter:
+    """Serve the built SPA: real files as they are, any other page path as ``index.html``."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/{path:path}")
+    async def spa(path: str, request: Request) -> Response:
+        if path.startswith(_NOT_SPA) or dist is None or not (dist / "index.html").is_file():
+            raise NotFound(
+                "No such page." if dist else "The SPA is not built; run `make build`."
+            )
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            cache = "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+            return FileResponse(candidate, headers={"Cache-Control": cache})
+        return FileResponse(dist / "index.html", headers={"Cache-Control": "no-cache"})
+
+    return router

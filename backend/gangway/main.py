@@ -1,0 +1,100 @@
+"""The FastAPI application: ``create_app(settings)`` wires every domain together.
+
+Run it with ``uvicorn gangway.main:app`` (``make dev`` does). Tests call ``create_app`` with
+their own settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute
+
+from gangway.auth.dependencies import csrf_protect
+from gangway.auth.endpoints import router as auth_router
+from gangway.auth.passwords import PasswordHasher
+from gangway.core.config import Settings
+from gangway.core.db import Database
+from gangway.core.errors import install_error_handlers, problem_responses
+from gangway.core.logging import configure_logging
+from gangway.core.migrations import head_revisions, upgrade_to_head
+from gangway.core.openapi import install_openapi
+from gangway.core.web import SecurityHeadersMiddleware, spa_router
+from gangway.ops.endpoints import router as ops_router
+from gangway.ops.metrics import Metrics, MetricsMiddleware
+
+DEFAULT_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Stable, readable operationIds: the route's name (e.g. ``create_onboarding_link``)."""
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app. Long-lived parts are created in the lifespan and kept on ``app.state``."""
+    settings = settings or Settings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+            await upgrade_to_head(settings)
+        db = Database.from_settings(settings)
+        app.state.db = db
+        app.state.password_hasher = PasswordHasher(settings)
+        app.state.migration_heads = head_revisions()
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    app = FastAPI(
+        title="Gangway",
+        version="0.1.0",
+        summary="Onboard your platform's merchants onto Stripe Connect.",
+        description=(
+            "The backend-for-frontend of the Gangway merchant dashboard. Every endpoint under "
+            "`/api` is authenticated by the session cookie; every POST also needs the session's "
+            "CSRF token in `X-CSRF-Token` and a JSON body. Errors are RFC 9457 "
+            "`application/problem+json`."
+        ),
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        openapi_tags=[
+            {"name": "auth", "description": "Sign-up, sign-in and the session."},
+            {"name": "ops", "description": "Liveness, readiness and metrics."},
+        ],
+        responses=problem_responses(500),
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    install_error_handlers(app)
+    install_openapi(app)
+
+    api = APIRouter(dependencies=[Depends(csrf_protect)], responses=problem_responses(401, 403, 415))
+    api.include_router(auth_router)
+    app.include_router(api)
+    app.include_router(ops_router)
+    app.include_router(spa_router(settings.frontend_dist or DEFAULT_DIST))
+
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    return app
+
+
+def _default_app() -> FastAPI:
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `uvicorn gangway.main:app` builds the app on first access, so importing this module
+    # (tests, tools) reads no environment.
+    if name == "app":
+        return _default_app()
+    raise AttributeError(name)

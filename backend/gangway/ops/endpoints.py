@@ -1,0 +1,59 @@
+"""``/healthz``, ``/readyz`` and ``/metrics``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+
+from gangway.core.deps import DatabaseDep
+from gangway.core.errors import ServiceUnavailable, problem_responses
+from gangway.core.migrations import current_revisions
+from gangway.ops.metrics import Metrics
+
+router = APIRouter(tags=["ops"])
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+@router.get("/healthz", name="healthz", summary="Liveness", response_model=Health)
+async def healthz() -> Health:
+    """The process is up. Touches nothing else."""
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    name="readyz",
+    summary="Readiness: database reachable and migrated to head",
+    response_model=Health,
+    responses=problem_responses(503),
+)
+async def readyz(request: Request, db: DatabaseDep) -> Health:
+    try:
+        await db.ping()
+        current = await current_revisions(db)
+    except Exception as exc:
+        raise ServiceUnavailable("The database is unreachable.", retry_after=5) from exc
+    if current != request.app.state.migration_heads:
+        raise ServiceUnavailable(
+            "The database schema is not at the latest migration; run `make migrate`.",
+            retry_after=30,
+        )
+    return Health(status="ok")
+
+
+@router.get(
+    "/metrics",
+    name="metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Metrics"}},
+)
+async def metrics(request: Request) -> Response:
+    app_metrics: Metrics = request.app.state.metrics
+    return Response(generate_latest(app_metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,169 @@
+"""Session cookies, rotation, revocation and expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from gangway.auth.models import AuthSession
+from gangway.core.config import Settings
+from gangway.core.db import Database, utcnow
+from tests.conftest import make_client
+from tests.support.api import STRONG_PASSWORD, post, signup
+
+
+def _cookie_header(response: httpx.Response) -> str:
+    headers = response.headers.get_list("set-cookie")
+    assert len(headers) == 1, headers
+    return headers[0]
+
+
+async def test_session_cookie_attributes_over_http(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/auth/session")
+    assert response.status_code == 200
+    cookie = _cookie_header(response)
+    name, _, rest = cookie.partition("=")
+    assert name == "gangway_session"
+    attrs = {part.strip().split("=")[0].lower() for part in rest.split(";")[1:]}
+    assert {"httponly", "path", "samesite"} <= attrs
+    assert "samesite=lax" in cookie.lower()
+    assert "path=/" in cookie.lower()
+    assert "secure" not in attrs
+    assert "domain" not in attrs
+    assert response.headers["cache-control"] == "no-store"
+    # 256 bits of randomness, URL-safe base64: 43 characters.
+    token = rest.split(";")[0]
+    assert len(token) >= 43
+
+
+async def test_session_cookie_is_secure_host_prefixed_over_https(
+    app_factory: Callable[[Settings], Any], make_settings: Callable[..., Settings]
+) -> None:
+    app = await app_factory(make_settings(public_base_url="https://app.example.com"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="https://app.example.com"
+    ) as client:
+        response = await client.get("/api/auth/session")
+    cookie = _cookie_header(response)
+    assert cookie.startswith("__Host-gangway_session=")
+    lowered = cookie.lower()
+    assert "; secure" in lowered
+    assert "; httponly" in lowered
+    assert "samesite=lax" in lowered
+    assert "path=/" in lowered
+    assert "domain=" not in lowered
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_only_the_token_hash_is_stored(client: httpx.AsyncClient, app: Any) -> None:
+    response = await client.get("/api/auth/session")
+    token = response.cookies["gangway_session"]
+    db: Database = app.state.db
+    async with db.read() as session:
+        stored = (await session.execute(sa.text("SELECT token_hash FROM sessions"))).scalars().all()
+    assert len(stored) == 1
+    assert token not in stored[0]
+    assert len(stored[0]) == 64
+
+
+async def test_login_rotates_the_session(
+    client: httpx.AsyncClient, app: Any, unique_email: Callable[[], str]
+) -> None:
+    email = unique_email()
+    await signup(client, email)
+    await post(client, "/api/auth/logout")
+    # A pre-login session...
+    pre = await client.get("/api/auth/session")
+    pre_token = pre.cookies["gangway_session"]
+    pre_csrf = pre.json()["csrf_token"]
+    login = await client.post(
+        "/api/auth/login",
+        json={"email": email, "password": STRONG_PASSWORD},
+        headers={"X-CSRF-Token": pre_csrf},
+    )
+    assert login.status_code == 200, login.text
+    new_token = login.cookies["gangway_session"]
+    assert new_token != pre_token
+    assert login.json()["csrf_token"] != pre_csrf
+    assert login.json()["merchant"]["email"] == email
+    # ...is dead after login: the old cookie is no longer a session at all.
+    async with make_client(app, cookies={"gangway_session": pre_token}) as stale:
+        me = await stale.get("/api/auth/session")
+        assert me.json()["merchant"] is None
+        assert me.cookies["gangway_session"] != pre_token
+        assert (await stale.get("/api/account")).status_code == 401
+
+
+async def test_logout_revokes_the_session(
+    client: httpx.AsyncClient, app: Any, unique_email: Callable[[], str]
+) -> None:
+    await signup(client, unique_email())
+    token = client.cookies["gangway_session"]
+    session = await client.get("/api/auth/session")
+    assert session.json()["merchant"] is not None
+    response = await post(client, "/api/auth/logout")
+    assert response.status_code == 204
+    async with make_client(app, cookies={"gangway_session": token}) as old:
+        response = await old.get("/api/account")
+        assert response.status_code == 401
+        assert response.headers["content-type"] == "application/problem+json"
+        assert (await old.get("/api/auth/session")).json()["merchant"] is None
+
+
+async def _age_session(app: Any, column: str, by: timedelta) -> None:
+    db: Database = app.state.db
+    async with db.write() as session:
+        await session.execute(sa.update(AuthSession).values({column: utcnow() - by}))
+
+
+async def test_idle_timeout_is_enforced_server_side(
+    app_factory: Callable[[Settings], Any],
+    make_settings: Callable[..., Settings],
+    unique_email: Callable[[], str],
+) -> None:
+    app = await app_factory(make_settings(session_idle_timeout=timedelta(minutes=10)))
+    async with make_client(app) as client:
+        await signup(client, unique_email())
+        assert (await client.get("/api/auth/session")).json()["merchant"] is not None
+        await _age_session(app, "last_seen_at", timedelta(minutes=11))
+        assert (await client.get("/api/account")).status_code == 401
+
+
+async def test_activity_keeps_an_idle_session_alive(
+    app_factory: Callable[[Settings], Any],
+    make_settings: Callable[..., Settings],
+    unique_email: Callable[[], str],
+) -> None:
+    app = await app_factory(make_settings(session_idle_timeout=timedelta(minutes=10)))
+    async with make_client(app) as client:
+        await signup(client, unique_email())
+        await _age_session(app, "last_seen_at", timedelta(minutes=9))
+        assert (await client.get("/api/auth/session")).json()["merchant"] is not None
+        # The request above touched the session, so it is fresh again.
+        assert (await client.get("/api/auth/session")).json()["merchant"] is not None
+
+
+async def test_absolute_timeout_is_enforced_server_side(
+    client: httpx.AsyncClient, app: Any, unique_email: Callable[[], str]
+) -> None:
+    await signup(client, unique_email())
+    await _age_session(app, "expires_at", timedelta(seconds=1))
+    response = await client.get("/api/account")
+    assert response.status_code == 401
+    db: Database = app.state.db
+    async with db.read() as session:
+        count = (await session.execute(sa.text("SELECT count(*) FROM sessions"))).scalar_one()
+    assert count == 0, "an expired session row is deleted when it is seen"
+
+
+async def test_session_endpoint_reports_expiry(
+    client: httpx.AsyncClient, settings: Settings, unique_email: Callable[[], str]
+) -> None:
+    body = await signup(client, unique_email())
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert expires - utcnow() <= settings.session_idle_timeout
+    assert expires - utcnow() > settings.session_idle_timeout - timedelta(minutes=1)

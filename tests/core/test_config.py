@@ -1,0 +1,56 @@
+"""Settings validation, including the live-mode HTTPS rule."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from gangway.core.config import Settings
+
+
+@pytest.mark.parametrize("key", ["sk_live_abc123", "rk_live_abc123"])
+def test_live_key_with_http_base_url_refuses_to_start(key: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Settings(_env_file=None, stripe_api_key=key, public_base_url="http://shop.example.com")  # type: ignore[call-arg]
+    message = str(info.value)
+    assert "live-mode key" in message
+    assert "HTTPS" in message
+    assert key not in message, "the key itself never appears in the error"
+
+
+def test_live_key_with_https_base_url_is_fine() -> None:
+    settings = Settings(
+        _env_file=None, stripe_api_key="sk_live_abc", public_base_url="https://shop.example.com/"  # type: ignore[call-arg]
+    )
+    assert settings.stripe_live_mode
+    assert settings.public_base_url == "https://shop.example.com"
+    assert settings.secure_cookies
+    assert settings.session_cookie_name == "__Host-gangway_session"
+
+
+def test_test_key_with_http_is_fine_and_no_key_means_emulator() -> None:
+    assert not Settings(_env_file=None, stripe_api_key="sk_test_x").stripe_live_mode  # type: ignore[call-arg]
+    assert Settings(_env_file=None).uses_emulator  # type: ignore[call-arg]
+
+
+def test_env_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GANGWAY_STRIPE_WEBHOOK_SECRETS", "whsec_a, whsec_b")
+    monkeypatch.setenv("GANGWAY_TRUSTED_ORIGINS", "http://localhost:5173")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert [s.get_secret_value() for s in settings.stripe_webhook_secrets] == ["whsec_a", "whsec_b"]
+    assert settings.trusted_origins == ["http://localhost:5173"]
+
+
+def test_live_key_refuses_to_start_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gangway.main
+
+    monkeypatch.setenv("GANGWAY_STRIPE_API_KEY", "sk_live_zzz")
+    monkeypatch.setenv("GANGWAY_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+    with pytest.raises(ValidationError, match="Refusing to start"):
+        gangway.main.app  # noqa: B018 - building the app is the point
+
+
+@pytest.mark.parametrize("url", ["ftp://x", "not a url", "https://x.example/?a=b"])
+def test_public_base_url_must_be_plain_http_url(url: str) -> None:
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None, public_base_url=url)  # type: ignore[call-arg]

@@ -1,0 +1,100 @@
+"""The database layer: SQLite pragmas, BEGIN IMMEDIATE, and concurrent writers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from gangway.core.config import Settings
+from gangway.core.db import Database, create_engine
+from tests.conftest import make_client
+from tests.support.api import STRONG_PASSWORD, csrf_token
+
+
+@pytest.mark.sqlite_only
+async def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+    db = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"))
+    async with db.read() as session:
+        mode = (await session.execute(sa.text("PRAGMA journal_mode"))).scalar_one()
+        fks = (await session.execute(sa.text("PRAGMA foreign_keys"))).scalar_one()
+        busy = (await session.execute(sa.text("PRAGMA busy_timeout"))).scalar_one()
+    await db.dispose()
+    assert mode == "wal"
+    assert fks == 1
+    assert busy >= 5000
+
+
+@pytest.mark.sqlite_only
+async def test_sqlite_writes_begin_immediate(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    statements: list[str] = []
+    sa.event.listen(
+        engine.sync_engine,
+        "before_cursor_execute",
+        lambda _c, _cur, stmt, *_a: statements.append(stmt),
+    )
+    begins: list[str] = []
+    original = sa.Connection.exec_driver_sql
+
+    def spy(self: sa.Connection, statement: str, *args: Any, **kwargs: Any) -> Any:
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+        return original(self, statement, *args, **kwargs)
+
+    db = Database(engine)
+    sa.Connection.exec_driver_sql = spy  # type: ignore[method-assign]
+    try:
+        async with db.write() as session:
+            await session.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+        async with db.read() as session:
+            await session.execute(sa.text("SELECT * FROM t"))
+    finally:
+        sa.Connection.exec_driver_sql = original  # type: ignore[method-assign]
+        await db.dispose()
+    assert begins == ["BEGIN IMMEDIATE", "BEGIN"]
+
+
+async def test_a_failed_write_rolls_back(settings: Settings) -> None:
+    db = Database.from_settings(settings)
+    with pytest.raises(RuntimeError):
+        async with db.write() as session:
+            await session.execute(
+                sa.text("INSERT INTO login_throttles (key, failures, window_started_at) VALUES ('k', 1, CURRENT_TIMESTAMP)")
+            )
+            raise RuntimeError("boom")
+    async with db.read() as session:
+        count = (await session.execute(sa.text("SELECT count(*) FROM login_throttles"))).scalar_one()
+    await db.dispose()
+    assert count == 0
+
+
+async def test_fifty_concurrent_signups_all_land(
+    app_factory: Callable[[Settings], Any], make_settings: Callable[..., Settings]
+) -> None:
+    """On SQLite this is a file-backed database: no "database is locked", all fifty exist."""
+    app = await app_factory(make_settings())
+
+    async def one(i: int) -> int:
+        async with make_client(app) as client:
+            token = await csrf_token(client)
+            response = await client.post(
+                "/api/auth/signup",
+                json={
+                    "email": f"concurrent{i}@example.com",
+                    "password": STRONG_PASSWORD,
+                    "business_name": f"Shop {i}",
+                },
+                headers={"X-CSRF-Token": token},
+            )
+            return response.status_code
+
+    statuses = await asyncio.gather(*(one(i) for i in range(50)))
+    assert statuses == [201] * 50
+    async with app.state.db.read() as session:
+        count = (await session.execute(sa.text("SELECT count(*) FROM merchants"))).scalar_one()
+    assert count == 50
