@@ -7,7 +7,6 @@ import os
 import sys
 
 import sqlalchemy as sa
-
 from gangway.core.db import create_engine
 
 
@@ -17,15 +16,23 @@ async def main() -> int:
     for attempt in range(10):
         try:
             async with engine.connect() as conn:
-                version = (await conn.execute(sa.text("SHOW server_version"))).scalar_one()
+                version = (
+                    await conn.execute(sa.text("SHOW server_version"))
+                ).scalar_one()
             print(f"PostgreSQL {version} reachable")
             await engine.dispose()
             return 0
         except (OSError, sa.exc.DBAPIError) as exc:
-            print(f"waiting for PostgreSQL ({attempt + 1}/10): {type(exc).__name__}", file=sys.stderr)
+            print(
+                f"waiting for PostgreSQL ({attempt + 1}/10): {type(exc).__name__}",
+                file=sys.stderr,
+            )
             await asyncio.sleep(1)
     await engine.dispose()
-    print("PostgreSQL is unreachable: refusing to report a green run without it", file=sys.stderr)
+    print(
+        "PostgreSQL is unreachable: refusing to report a green run without it",
+        file=sys.stderr,
+    )
     return 1
 
 

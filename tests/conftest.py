@@ -14,30 +14,37 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import gangway.models  # noqa: F401  - registers every table on the metadata
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlmodel import SQLModel
-
-import gangway.models  # noqa: F401  - registers every table on the metadata
 from gangway.core.config import Settings
 from gangway.core.db import create_engine
 from gangway.main import create_app
+from sqlmodel import SQLModel
 
 POSTGRES_URL = os.environ.get("GANGWAY_TEST_POSTGRES_URL")
 BASE_URL = "http://127.0.0.1:8000"
 # Test-only Argon2 cost: production parameters are asserted separately.
-FAST_ARGON2 = {"argon2_memory_kib": 1024, "argon2_time_cost": 1, "argon2_parallelism": 1}
+FAST_ARGON2 = {
+    "argon2_memory_kib": 1024,
+    "argon2_time_cost": 1,
+    "argon2_parallelism": 1,
+}
 
 
 def pytest_report_header() -> str:
     return f"gangway database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite'}"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
     for item in items:
         if POSTGRES_URL is None and item.get_closest_marker("postgres_only"):
-            item.add_marker(pytest.mark.skip(reason="PostgreSQL pass only (make test runs it)"))
+            item.add_marker(
+                pytest.mark.skip(reason="PostgreSQL pass only (make test runs it)")
+            )
         if POSTGRES_URL is not None and item.get_closest_marker("sqlite_only"):
             item.add_marker(pytest.mark.skip(reason="SQLite pass only"))
 
@@ -55,7 +62,9 @@ class TestDatabase:
 async def test_db(tmp_path: Path) -> AsyncIterator[TestDatabase]:
     """An empty database for one test: a SQLite file, or a fresh PostgreSQL schema."""
     if POSTGRES_URL is None:
-        yield TestDatabase(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}", None, "sqlite")
+        yield TestDatabase(
+            f"sqlite+aiosqlite:///{tmp_path / 'test.db'}", None, "sqlite"
+        )
         return
     schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(POSTGRES_URL)
@@ -128,7 +137,10 @@ def make_client(app: Any, **kwargs: Any) -> httpx.AsyncClient:
     """A client that looks like our SPA: same-origin fetch metadata on every request."""
     headers = {"Sec-Fetch-Site": "same-origin", **kwargs.pop("headers", {})}
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url=BASE_URL, headers=headers, **kwargs
+        transport=httpx.ASGITransport(app=app),
+        base_url=BASE_URL,
+        headers=headers,
+        **kwargs,
     )
 
 

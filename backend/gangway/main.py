@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 
+from gangway.accounts.endpoints import router as accounts_router
 from gangway.auth.dependencies import csrf_protect
 from gangway.auth.endpoints import router as auth_router
 from gangway.auth.passwords import PasswordHasher
@@ -23,8 +24,12 @@ from gangway.core.logging import configure_logging
 from gangway.core.migrations import head_revisions, upgrade_to_head
 from gangway.core.openapi import install_openapi
 from gangway.core.web import SecurityHeadersMiddleware, spa_router
+from gangway.onboarding.connect import router as connect_router
+from gangway.onboarding.endpoints import router as onboarding_router
+from gangway.onboarding.live import StatusHub
 from gangway.ops.endpoints import router as ops_router
 from gangway.ops.metrics import Metrics, MetricsMiddleware
+from gangway.stripe_gateway import StripeGateway
 
 DEFAULT_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
@@ -47,9 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = db
         app.state.password_hasher = PasswordHasher(settings)
         app.state.migration_heads = head_revisions()
+        app.state.stripe = StripeGateway(settings, metrics)
+        app.state.status_hub = hub = StatusHub(db)
+        await hub.start()
         try:
             yield
         finally:
+            await hub.stop()
+            await app.state.stripe.aclose()
             await db.dispose()
 
     app = FastAPI(
@@ -66,6 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
         openapi_tags=[
             {"name": "auth", "description": "Sign-up, sign-in and the session."},
+            {"name": "account", "description": "Your connected Stripe account."},
+            {
+                "name": "onboarding",
+                "description": "Links to Stripe-hosted onboarding and the status.",
+            },
+            {"name": "connect", "description": "Where Stripe sends the browser back."},
             {"name": "ops", "description": "Liveness, readiness and metrics."},
         ],
         responses=problem_responses(500),
@@ -75,9 +91,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
 
-    api = APIRouter(dependencies=[Depends(csrf_protect)], responses=problem_responses(401, 403, 415))
+    api = APIRouter(
+        dependencies=[Depends(csrf_protect)], responses=problem_responses(401, 403, 415)
+    )
     api.include_router(auth_router)
+    api.include_router(accounts_router)
+    api.include_router(onboarding_router)
     app.include_router(api)
+    app.include_router(connect_router)
     app.include_router(ops_router)
     app.include_router(spa_router(settings.frontend_dist or DEFAULT_DIST))
 

@@ -2,8 +2,19 @@
 
 from sqlmodel import SQLModel
 
+from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
 from gangway.auth.models import AuthSession, LoginThrottle, Merchant
+from gangway.onboarding.models import LinkAudit
 
 metadata = SQLModel.metadata
 
-__all__ = ["AuthSession", "LoginThrottle", "Merchant", "metadata"]
+__all__ = [
+    "AccountCapability",
+    "AccountRequirement",
+    "AuthSession",
+    "ConnectedAccount",
+    "LinkAudit",
+    "LoginThrottle",
+    "Merchant",
+    "metadata",
+]

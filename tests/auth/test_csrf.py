@@ -24,15 +24,21 @@ async def _still_signed_in(client: httpx.AsyncClient) -> bool:
     return (await client.get("/api/auth/session")).json()["merchant"] is not None
 
 
-async def test_missing_token_is_refused(client: httpx.AsyncClient, signed_in: str) -> None:
+async def test_missing_token_is_refused(
+    client: httpx.AsyncClient, signed_in: str
+) -> None:
     response = await _logout(client, json={})
     assert response.status_code == 403
     assert response.json()["type"].endswith("/csrf-failed")
     assert await _still_signed_in(client)
 
 
-async def test_wrong_token_is_refused(client: httpx.AsyncClient, signed_in: str) -> None:
-    response = await _logout(client, json={}, headers={"X-CSRF-Token": signed_in[:-2] + "xx"})
+async def test_wrong_token_is_refused(
+    client: httpx.AsyncClient, signed_in: str
+) -> None:
+    response = await _logout(
+        client, json={}, headers={"X-CSRF-Token": signed_in[:-2] + "xx"}
+    )
     assert response.status_code == 403
     assert await _still_signed_in(client)
 
@@ -49,13 +55,19 @@ async def test_another_sessions_token_is_refused(
     assert await _still_signed_in(client)
 
 
-async def test_cross_site_fetch_metadata_is_refused(client: httpx.AsyncClient, signed_in: str) -> None:
+async def test_cross_site_fetch_metadata_is_refused(
+    client: httpx.AsyncClient, signed_in: str
+) -> None:
     response = await _logout(
-        client, json={}, headers={"X-CSRF-Token": signed_in, "Sec-Fetch-Site": "cross-site"}
+        client,
+        json={},
+        headers={"X-CSRF-Token": signed_in, "Sec-Fetch-Site": "cross-site"},
     )
     assert response.status_code == 403
     response = await _logout(
-        client, json={}, headers={"X-CSRF-Token": signed_in, "Sec-Fetch-Site": "same-site"}
+        client,
+        json={},
+        headers={"X-CSRF-Token": signed_in, "Sec-Fetch-Site": "same-site"},
     )
     assert response.status_code == 403
     assert await _still_signed_in(client)
@@ -66,7 +78,9 @@ async def test_foreign_origin_is_refused_without_fetch_metadata(
 ) -> None:
     del client.headers["Sec-Fetch-Site"]
     response = await _logout(
-        client, json={}, headers={"X-CSRF-Token": signed_in, "Origin": "https://evil.example"}
+        client,
+        json={},
+        headers={"X-CSRF-Token": signed_in, "Origin": "https://evil.example"},
     )
     assert response.status_code == 403
     # Neither header: refused too (browsers always send one of them on a POST).
@@ -74,12 +88,16 @@ async def test_foreign_origin_is_refused_without_fetch_metadata(
     assert response.status_code == 403
     # Our own origin passes.
     response = await _logout(
-        client, json={}, headers={"X-CSRF-Token": signed_in, "Origin": "http://127.0.0.1:8000"}
+        client,
+        json={},
+        headers={"X-CSRF-Token": signed_in, "Origin": "http://127.0.0.1:8000"},
     )
     assert response.status_code == 204
 
 
-async def test_non_json_body_is_refused_with_415(client: httpx.AsyncClient, signed_in: str) -> None:
+async def test_non_json_body_is_refused_with_415(
+    client: httpx.AsyncClient, signed_in: str
+) -> None:
     response = await _logout(
         client,
         content=b"{}",
@@ -90,7 +108,10 @@ async def test_non_json_body_is_refused_with_415(client: httpx.AsyncClient, sign
     response = await _logout(
         client,
         content=b"a=b",
-        headers={"X-CSRF-Token": signed_in, "Content-Type": "application/x-www-form-urlencoded"},
+        headers={
+            "X-CSRF-Token": signed_in,
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
     )
     assert response.status_code == 415
     assert await _still_signed_in(client)

@@ -8,18 +8,24 @@ from typing import Any
 
 import httpx
 import pytest
-
 from gangway.auth.passwords import PasswordHasher
 from gangway.core.config import Settings
+
 from tests.conftest import make_client
 from tests.support.api import STRONG_PASSWORD, post, signup
 
 
-async def _login(client: httpx.AsyncClient, email: str, password: str, **kw: Any) -> httpx.Response:
-    return await post(client, "/api/auth/login", {"email": email, "password": password}, **kw)
+async def _login(
+    client: httpx.AsyncClient, email: str, password: str, **kw: Any
+) -> httpx.Response:
+    return await post(
+        client, "/api/auth/login", {"email": email, "password": password}, **kw
+    )
 
 
-async def test_signup_signs_in(client: httpx.AsyncClient, unique_email: Callable[[], str]) -> None:
+async def test_signup_signs_in(
+    client: httpx.AsyncClient, unique_email: Callable[[], str]
+) -> None:
     email = unique_email()
     body = await signup(client, email.upper(), business_name="  Acme Ltd ")
     assert body["merchant"]["email"] == email
@@ -29,10 +35,17 @@ async def test_signup_signs_in(client: httpx.AsyncClient, unique_email: Callable
 
 @pytest.mark.parametrize(
     ("password", "fragment"),
-    [("short1!", "12 characters"), ("password1234", "too common"), ("aaaaaaaaaaaaaaa", "too common")],
+    [
+        ("short1!", "12 characters"),
+        ("password1234", "too common"),
+        ("aaaaaaaaaaaaaaa", "too common"),
+    ],
 )
 async def test_weak_passwords_get_a_clear_422(
-    client: httpx.AsyncClient, unique_email: Callable[[], str], password: str, fragment: str
+    client: httpx.AsyncClient,
+    unique_email: Callable[[], str],
+    password: str,
+    fragment: str,
 ) -> None:
     response = await post(
         client,
@@ -55,7 +68,9 @@ async def test_invalid_email_is_422(client: httpx.AsyncClient) -> None:
     assert response.json()["errors"][0]["loc"] == ["body", "email"]
 
 
-async def test_duplicate_email_is_409(client: httpx.AsyncClient, unique_email: Callable[[], str]) -> None:
+async def test_duplicate_email_is_409(
+    client: httpx.AsyncClient, unique_email: Callable[[], str]
+) -> None:
     email = unique_email()
     await signup(client, email)
     response = await post(
@@ -110,7 +125,10 @@ async def test_login_is_throttled_per_account(
     async with make_client(app) as client:
         await signup(client, email)
         await post(client, "/api/auth/logout")
-        statuses = [(await _login(client, email, "wrong password x")).status_code for _ in range(3)]
+        statuses = [
+            (await _login(client, email, "wrong password x")).status_code
+            for _ in range(3)
+        ]
         assert statuses == [401, 401, 401]
         blocked = await _login(client, email, STRONG_PASSWORD)
     assert blocked.status_code == 429
@@ -128,7 +146,9 @@ async def test_login_is_throttled_per_ip(
     app = await app_factory(make_settings(login_max_failures_per_ip=4))
     async with make_client(app) as client:
         for _ in range(4):
-            assert (await _login(client, unique_email(), "wrong password x")).status_code == 401
+            assert (
+                await _login(client, unique_email(), "wrong password x")
+            ).status_code == 401
         response = await _login(client, unique_email(), "wrong password x")
     assert response.status_code == 429
     assert "retry-after" in response.headers
@@ -160,12 +180,16 @@ def test_production_argon2id_parameters() -> None:
     assert encoded.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
-async def test_stored_hash_is_argon2id(client: httpx.AsyncClient, app: Any, unique_email: Callable[[], str]) -> None:
+async def test_stored_hash_is_argon2id(
+    client: httpx.AsyncClient, app: Any, unique_email: Callable[[], str]
+) -> None:
     import sqlalchemy as sa
 
     await signup(client, unique_email())
     async with app.state.db.read() as session:
-        stored = (await session.execute(sa.text("SELECT password_hash FROM merchants"))).scalar_one()
+        stored = (
+            await session.execute(sa.text("SELECT password_hash FROM merchants"))
+        ).scalar_one()
     assert stored.startswith("$argon2id$")
     assert STRONG_PASSWORD not in stored
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
-
 from gangway.core.config import Settings
+from pydantic import ValidationError
 
 
 @pytest.mark.parametrize("key", ["sk_live_abc123", "rk_live_abc123"])
 def test_live_key_with_http_base_url_refuses_to_start(key: str) -> None:
     with pytest.raises(ValidationError) as info:
-        Settings(_env_file=None, stripe_api_key=key, public_base_url="http://shop.example.com")  # type: ignore[call-arg]
+        Settings(
+            _env_file=None,
+            stripe_api_key=key,
+            public_base_url="http://shop.example.com",
+        )  # type: ignore[call-arg]
     message = str(info.value)
     assert "live-mode key" in message
     assert "HTTPS" in message
@@ -20,7 +23,9 @@ def test_live_key_with_http_base_url_refuses_to_start(key: str) -> None:
 
 def test_live_key_with_https_base_url_is_fine() -> None:
     settings = Settings(
-        _env_file=None, stripe_api_key="sk_live_abc", public_base_url="https://shop.example.com/"  # type: ignore[call-arg]
+        _env_file=None,
+        stripe_api_key="sk_live_abc",
+        public_base_url="https://shop.example.com/",  # type: ignore[call-arg]
     )
     assert settings.stripe_live_mode
     assert settings.public_base_url == "https://shop.example.com"
@@ -37,7 +42,10 @@ def test_env_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GANGWAY_STRIPE_WEBHOOK_SECRETS", "whsec_a, whsec_b")
     monkeypatch.setenv("GANGWAY_TRUSTED_ORIGINS", "http://localhost:5173")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert [s.get_secret_value() for s in settings.stripe_webhook_secrets] == ["whsec_a", "whsec_b"]
+    assert [s.get_secret_value() for s in settings.stripe_webhook_secrets] == [
+        "whsec_a",
+        "whsec_b",
+    ]
     assert settings.trusted_origins == ["http://localhost:5173"]
 
 

@@ -9,15 +9,17 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
 from gangway.core.config import Settings
 from gangway.core.db import Database, create_engine
+
 from tests.conftest import make_client
 from tests.support.api import STRONG_PASSWORD, csrf_token
 
 
 @pytest.mark.sqlite_only
-async def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+async def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(
+    tmp_path: Path,
+) -> None:
     db = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"))
     async with db.read() as session:
         mode = (await session.execute(sa.text("PRAGMA journal_mode"))).scalar_one()
@@ -64,11 +66,15 @@ async def test_a_failed_write_rolls_back(settings: Settings) -> None:
     with pytest.raises(RuntimeError):
         async with db.write() as session:
             await session.execute(
-                sa.text("INSERT INTO login_throttles (key, failures, window_started_at) VALUES ('k', 1, CURRENT_TIMESTAMP)")
+                sa.text(
+                    "INSERT INTO login_throttles (key, failures, window_started_at) VALUES ('k', 1, CURRENT_TIMESTAMP)"
+                )
             )
             raise RuntimeError("boom")
     async with db.read() as session:
-        count = (await session.execute(sa.text("SELECT count(*) FROM login_throttles"))).scalar_one()
+        count = (
+            await session.execute(sa.text("SELECT count(*) FROM login_throttles"))
+        ).scalar_one()
     await db.dispose()
     assert count == 0
 
@@ -96,5 +102,7 @@ async def test_fifty_concurrent_signups_all_land(
     statuses = await asyncio.gather(*(one(i) for i in range(50)))
     assert statuses == [201] * 50
     async with app.state.db.read() as session:
-        count = (await session.execute(sa.text("SELECT count(*) FROM merchants"))).scalar_one()
+        count = (
+            await session.execute(sa.text("SELECT count(*) FROM merchants"))
+        ).scalar_one()
     assert count == 50

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from gangway.main import create_app
+
 from tests.conftest import FAST_ARGON2
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,7 +26,10 @@ async def test_metrics_count_requests_by_route(client: httpx.AsyncClient) -> Non
     await client.get("/healthz")
     response = await client.get("/metrics")
     assert response.status_code == 200
-    assert 'gangway_http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in response.text
+    assert (
+        'gangway_http_requests_total{method="GET",route="/healthz",status="200"} 1.0'
+        in response.text
+    )
 
 
 def test_committed_openapi_matches_the_app() -> None:
@@ -52,7 +55,10 @@ def test_schema_documents_errors_security_and_operation_ids() -> None:
             assert operation.get("tags"), f"{method} {path} has no tag"
             for status, response in operation["responses"].items():
                 if int(status) >= 400:
-                    assert list(response["content"]) == ["application/problem+json"], (path, status)
+                    assert list(response["content"]) == ["application/problem+json"], (
+                        path,
+                        status,
+                    )
             if path.startswith("/api/") and path != "/api/auth/session":
                 assert operation["security"], f"{method} {path} declares no security"
             if method == "post" and path.startswith("/api/"):

@@ -16,15 +16,22 @@ async def csrf_token(client: httpx.AsyncClient) -> str:
     return token
 
 
-async def post(client: httpx.AsyncClient, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
+async def post(
+    client: httpx.AsyncClient, path: str, body: Any = None, **kwargs: Any
+) -> httpx.Response:
     """POST JSON with the current session's CSRF token."""
     token = await csrf_token(client)
     headers = {"X-CSRF-Token": token, **kwargs.pop("headers", {})}
-    return await client.post(path, json=body if body is not None else {}, headers=headers, **kwargs)
+    return await client.post(
+        path, json=body if body is not None else {}, headers=headers, **kwargs
+    )
 
 
 async def signup(
-    client: httpx.AsyncClient, email: str, password: str = STRONG_PASSWORD, business_name: str = "Acme"
+    client: httpx.AsyncClient,
+    email: str,
+    password: str = STRONG_PASSWORD,
+    business_name: str = "Acme",
 ) -> dict[str, Any]:
     """Sign up (and so sign in) a merchant; returns the session body."""
     response = await post(

@@ -47,9 +47,10 @@ async def get_current_session(
     _cookie: Annotated[str | None, Security(session_cookie_scheme)] = None,
 ) -> AuthSession | None:
     """The live session for this request's cookie, or None. Loaded once per request."""
-    cached = getattr(request.state, "gangway_session", _UNLOADED)
+    cached: AuthSession | object | None = getattr(request.state, "gangway_session", _UNLOADED)
     if cached is not _UNLOADED:
-        return cached  # type: ignore[no-any-return]
+        assert cached is None or isinstance(cached, AuthSession)
+        return cached
     token = request.cookies.get(settings.session_cookie_name)
     current = await service.load_session(token)
     request.state.gangway_session = current

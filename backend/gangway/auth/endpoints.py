@@ -30,7 +30,9 @@ def _set_cookie(response: Response, settings: Settings, issued: IssuedSession) -
 
 def _public(service: AuthService, row: AuthSession, merchant: Merchant | None) -> SessionPublic:
     return SessionPublic(
-        merchant=MerchantPublic.model_validate(merchant, from_attributes=True) if merchant else None,
+        merchant=MerchantPublic.model_validate(merchant, from_attributes=True)
+        if merchant
+        else None,
         csrf_token=row.csrf_token,
         expires_at=service.session_expires_at(row),
     )
@@ -109,7 +111,9 @@ async def login(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
 )
-async def logout(current: OptionalSessionDep, service: AuthServiceDep, settings: SettingsDep) -> Response:
+async def logout(
+    current: OptionalSessionDep, service: AuthServiceDep, settings: SettingsDep
+) -> Response:
     """End the session server-side; its cookie stops working everywhere at once."""
     if current is not None:
         await service.end_session(current)

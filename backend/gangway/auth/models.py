@@ -27,7 +27,9 @@ class Merchant(MerchantBase, table=True):
     id: str = Field(default_factory=_new_id, primary_key=True, max_length=36)
     email: str = Field(max_length=320, unique=True)
     password_hash: str = Field(max_length=255)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
 
 
 class AuthSession(SQLModel, table=True):
@@ -58,4 +60,6 @@ class LoginThrottle(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=400)
     failures: int = 0
     window_started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    locked_until: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )

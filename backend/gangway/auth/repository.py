@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, or_
-from sqlmodel import col, select
-
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from gangway.auth.models import AuthSession, LoginThrottle, Merchant
 
@@ -30,7 +29,9 @@ async def delete_session(session: AsyncSession, session_id: int) -> None:
     await session.execute(delete(AuthSession).where(col(AuthSession.id) == session_id))
 
 
-async def delete_expired_sessions(session: AsyncSession, now: datetime, idle_cutoff: datetime) -> int:
+async def delete_expired_sessions(
+    session: AsyncSession, now: datetime, idle_cutoff: datetime
+) -> int:
     result = await session.execute(
         delete(AuthSession).where(
             or_(col(AuthSession.expires_at) <= now, col(AuthSession.last_seen_at) <= idle_cutoff)

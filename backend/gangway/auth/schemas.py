@@ -28,7 +28,9 @@ class SignupRequest(BaseModel):
 
     email: Email = Field(examples=["merchant@example.com"])
     password: str = Field(max_length=1024, description="At least 12 characters; not a common one.")
-    business_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    business_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
 
 
 class LoginRequest(BaseModel):

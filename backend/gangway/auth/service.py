@@ -62,7 +62,9 @@ class AuthService:
 
     # --- sessions
 
-    async def issue_session(self, merchant_id: str | None, *, replacing: int | None) -> IssuedSession:
+    async def issue_session(
+        self, merchant_id: str | None, *, replacing: int | None
+    ) -> IssuedSession:
         """Create a session (deleting ``replacing`` in the same transaction: rotation)."""
         token = secrets.token_urlsafe(32)  # 256 bits
         now = utcnow()
@@ -80,8 +82,11 @@ class AuthService:
             session.add(row)
         return IssuedSession(token, row)
 
-    async def load_session(self, token: str | None) -> AuthSession | None:
-        """The live session for a cookie token, or None. Expired sessions are deleted."""
+    async def load_session(self, token: str | None, *, touch: bool = True) -> AuthSession | None:
+        """The live session for a cookie token, or None. Expired sessions are deleted.
+
+        ``touch=False`` checks without counting as activity (an open status stream is not).
+        """
         if not token or len(token) > 200:
             return None
         async with self.db.read() as session:
@@ -94,7 +99,7 @@ class AuthService:
             await self.end_session(row)
             logger.info("auth.session.expired", extra={"session_id": row.id})
             return None
-        if now - row.last_seen_at >= TOUCH_INTERVAL:
+        if touch and now - row.last_seen_at >= TOUCH_INTERVAL:
             async with self.db.write() as session:
                 live = await session.get(AuthSession, row.id)
                 if live is not None:
@@ -158,7 +163,9 @@ class AuthService:
         now = utcnow()
         async with self.db.read() as session:
             rows = await repository.throttles(session, keys)
-        waits = [row.locked_until - now for row in rows if row.locked_until and row.locked_until > now]
+        waits = [
+            row.locked_until - now for row in rows if row.locked_until and row.locked_until > now
+        ]
         if waits:
             retry_after = max(1, int(max(waits).total_seconds()) + 1)
             logger.warning("auth.login.throttled", extra={"retry_after": retry_after})

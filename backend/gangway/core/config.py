@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 SDK_PINNED_API_VERSION = "2026-10-28.endive"
 # The default emulator address, so `make dev` needs no Stripe key.
 EMULATOR_API_BASE = "http://127.0.0.1:12111"
-EMULATOR_API_KEY = "sk_test_gangway_emulator"  # noqa: S105 - not a secret: the emulator's key
+EMULATOR_API_KEY = "sk_test_gangway_emulator"
 
 
 class CollectFields(StrEnum):
@@ -87,9 +87,20 @@ class Settings(BaseSettings):
     default_collect: CollectFields = CollectFields.eventually_due
     default_future_requirements: FutureRequirements = FutureRequirements.omit
     account_dashboard: Literal["express", "full", "none"] = "none"
-    requirements_collector: Literal["application", "stripe"] = "application"
     fees_collector: Literal["application", "stripe"] = "application"
     losses_collector: Literal["application", "stripe"] = "application"
+    links_per_minute: int = 10
+    refresh_loop_limit: int = 3
+    manual_sync_interval: timedelta = timedelta(seconds=10)
+    return_sync_timeout_seconds: float = 5.0
+
+    # --- webhooks, inbox and reconciler
+    inbox_workers: int = 1
+    inbox_max_attempts: int = 8
+    inbox_poll_seconds: float = 1.0
+    reconcile_interval_seconds: float = 300.0
+    reconcile_stale_after: timedelta = timedelta(hours=6)
+    stream_session_check_seconds: float = 2.0
 
     @field_validator("trusted_origins", mode="before")
     @classmethod

@@ -8,6 +8,8 @@ from fastapi import Depends, Request
 
 from gangway.core.config import Settings
 from gangway.core.db import Database
+from gangway.onboarding.live import StatusHub
+from gangway.stripe_gateway import StripeGateway
 
 
 def get_settings(request: Request) -> Settings:
@@ -22,3 +24,17 @@ def get_database(request: Request) -> Database:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+def get_stripe(request: Request) -> StripeGateway:
+    gateway: StripeGateway = request.app.state.stripe
+    return gateway
+
+
+def get_status_hub(request: Request) -> StatusHub:
+    hub: StatusHub = request.app.state.status_hub
+    return hub
+
+
+StripeDep = Annotated[StripeGateway, Depends(get_stripe)]
+StatusHubDep = Annotated[StatusHub, Depends(get_status_hub)]

@@ -155,7 +155,8 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     # Starlette's own detail for 404/405 is just the phrase; don't echo it twice.
     detail = None if exc.detail == phrase else str(exc.detail)
-    return problem_response(status, _slugify(status), phrase, detail, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(status, _slugify(status), phrase, detail, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -170,9 +171,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
         if first
         else "The request is invalid."
     )
-    return problem_response(
-        422, "validation-error", "Invalid request", detail, errors=errors
-    )
+    return problem_response(422, "validation-error", "Invalid request", detail, errors=errors)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -62,14 +62,14 @@ def spa_router(dist: Path | None) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/{path:path}")
-    async def spa(path: str, request: Request) -> Response:
+    def spa(path: str, request: Request) -> Response:  # sync: file checks run in a thread
         if path.startswith(_NOT_SPA) or dist is None or not (dist / "index.html").is_file():
-            raise NotFound(
-                "No such page." if dist else "The SPA is not built; run `make build`."
-            )
+            raise NotFound("No such page." if dist else "The SPA is not built; run `make build`.")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
-            cache = "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+            cache = (
+                "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+            )
             return FileResponse(candidate, headers={"Cache-Control": cache})
         return FileResponse(dist / "index.html", headers={"Cache-Control": "no-cache"})
 

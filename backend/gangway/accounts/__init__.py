@@ -1,0 +1,1 @@
+"""Connected accounts: creating the merchant's v2 Account and caching its onboarding state."""

@@ -1,0 +1,29 @@
+"""Request and response bodies of ``/api/account``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+BusinessType = Literal["individual", "company", "non_profit", "government_entity"]
+
+
+class AccountCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")
+    ] = Field(description="ISO 3166-1 alpha-2 country code of the business.", examples=["US"])
+    business_type: BusinessType | None = None
+
+
+class AccountPublic(BaseModel):
+    """The merchant's connected account, as the SPA sees it."""
+
+    id: str = Field(description="The Stripe account id (for display and support).")
+    country: str
+    business_type: str | None
+    dashboard: Literal["express", "full", "none"]
+    created_at: datetime

@@ -1,0 +1,226 @@
+"""Create the merchant's connected account exactly once, and keep its cached status current.
+
+Two rules shape this module: no DB transaction is held open across a call to Stripe, and a
+snapshot from Stripe is applied only if it was requested after the one already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from gangway.accounts import repository
+from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
+from gangway.accounts.state import RequirementFacts, derive_state
+from gangway.auth.models import Merchant
+from gangway.core.db import Database, utcnow
+from gangway.core.errors import NotFound
+from gangway.stripe_gateway import AccountSnapshot, RequirementEntry, StripeGateway
+
+logger = logging.getLogger("gangway.accounts")
+
+Announce = Callable[[str, int], Awaitable[None]]
+
+
+class NoAccount(NotFound):
+    slug, title = "no-account", "No connected account yet"
+
+
+def account_idempotency_key(merchant_id: str) -> str:
+    """Derived from the merchant alone, so every retry and double-click names the same create."""
+    return f"gangway-account-{merchant_id}"
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    applied: bool
+    changed: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class AccountService:
+    db: Database
+    stripe: StripeGateway
+    announce: Announce
+
+    async def get(self, merchant_id: str) -> ConnectedAccount:
+        async with self.db.read() as session:
+            account = await repository.by_merchant(session, merchant_id)
+        if account is None:
+            raise NoAccount("You have no connected account yet; create one first.")
+        return account
+
+    async def find(self, merchant_id: str) -> ConnectedAccount | None:
+        async with self.db.read() as session:
+            return await repository.by_merchant(session, merchant_id)
+
+    async def create(
+        self, merchant: Merchant, country: str, business_type: str | None
+    ) -> tuple[ConnectedAccount, bool]:
+        """The merchant's account and whether this call created it.
+
+        Safe under concurrent double-clicks: all callers send one idempotency key, so Stripe
+        creates one account; the unique constraint on ``merchant_id`` lets one row win.
+        """
+        if existing := await self.find(merchant.id):
+            return existing, False
+        snapshot = await self.stripe.create_account(
+            idempotency_key=account_idempotency_key(merchant.id),
+            email=merchant.email,
+            business_name=merchant.business_name,
+            country=country,
+            business_type=business_type,
+        )
+        account = ConnectedAccount(
+            merchant_id=merchant.id,
+            stripe_account_id=snapshot.id,
+            country=(snapshot.country or country).upper(),
+            business_type=snapshot.business_type or business_type,
+            dashboard=snapshot.dashboard or "none",
+            requirements_collector=snapshot.requirements_collector or "application",
+        )
+        try:
+            async with self.db.write() as session:
+                session.add(account)
+        except IntegrityError:
+            # A concurrent request stored the same account first.
+            return await self.get(merchant.id), False
+        logger.info(
+            "accounts.created",
+            extra={"merchant_id": merchant.id, "stripe_account_id": snapshot.id},
+        )
+        await self.apply(snapshot)
+        return account, True
+
+    async def sync(self, stripe_account_id: str) -> SyncResult:
+        """Re-read the account from Stripe and apply it (outside any transaction)."""
+        snapshot = await self.stripe.retrieve_account(stripe_account_id)
+        return await self.apply(snapshot)
+
+    async def apply(self, snapshot: AccountSnapshot) -> SyncResult:
+        """Store ``snapshot`` unless a newer one is already stored; bump the version on change."""
+        async with self.db.write() as session:
+            account = await repository.by_stripe_id(session, snapshot.id, for_update=True)
+            if account is None:
+                logger.info(
+                    "accounts.sync.unknown_account", extra={"stripe_account_id": snapshot.id}
+                )
+                return SyncResult(applied=False, changed=False, version=0)
+            if account.snapshot_fetched_at and snapshot.fetched_at <= account.snapshot_fetched_at:
+                logger.info(
+                    "accounts.sync.stale_snapshot", extra={"stripe_account_id": snapshot.id}
+                )
+                return SyncResult(applied=False, changed=False, version=account.status_version)
+            assert account.id is not None
+            requirements = _requirement_rows(account.id, snapshot)
+            capabilities = [
+                AccountCapability(account_id=account.id, name=name, status=status)
+                for name, status in sorted(snapshot.capabilities.items())
+            ]
+            state = derive_state(
+                (
+                    RequirementFacts(r.deadline_status, r.awaiting_action_from, bool(r.errors))
+                    for r in requirements
+                    if r.kind == "current"
+                ),
+                snapshot.capabilities,
+                onboarding_started=account.first_link_at is not None,
+            )
+            digest = _digest(state, requirements, capabilities, snapshot)
+            changed = digest != account.status_digest
+            summary = snapshot.requirements.summary if snapshot.requirements else None
+            deadline = summary.minimum_deadline if summary else None
+            account.snapshot_fetched_at = snapshot.fetched_at
+            account.synced_at = utcnow()
+            if snapshot.requirements_collector:
+                account.requirements_collector = snapshot.requirements_collector
+            if changed:
+                await repository.replace_status_rows(
+                    session, account.id, requirements, capabilities
+                )
+                account.state = state
+                account.status_digest = digest
+                account.status_version += 1
+                account.minimum_deadline = deadline.time if deadline else None
+                account.minimum_deadline_status = deadline.status if deadline else None
+            version, merchant_id = account.status_version, account.merchant_id
+        logger.info(
+            "accounts.sync.applied",
+            extra={"stripe_account_id": snapshot.id, "changed": changed, "version": version},
+        )
+        # Even an unchanged sync moves synced_at, which the status shows: tell listeners.
+        await self.announce(merchant_id, version)
+        return SyncResult(applied=True, changed=changed, version=version)
+
+    async def mark_onboarding_started(self, account_id: int) -> None:
+        """Record the first link; the state moves from ``not_started`` if it was there."""
+        async with self.db.write() as session:
+            account = await session.get(ConnectedAccount, account_id)
+            if account is None or account.first_link_at is not None:
+                return
+            account.first_link_at = utcnow()
+            rows = await repository.requirements(session, account_id)
+            caps = await repository.capabilities(session, account_id)
+            state = derive_state(
+                (
+                    RequirementFacts(r.deadline_status, r.awaiting_action_from, bool(r.errors))
+                    for r in rows
+                    if r.kind == "current"
+                ),
+                {c.name: c.status for c in caps},
+                onboarding_started=True,
+            )
+            if state == account.state:
+                return
+            account.state = state
+            account.status_version += 1
+            version, merchant_id = account.status_version, account.merchant_id
+        await self.announce(merchant_id, version)
+
+
+def _requirement_rows(account_id: int, snapshot: AccountSnapshot) -> list[AccountRequirement]:
+    rows: list[AccountRequirement] = []
+    for kind, group in (
+        ("current", snapshot.requirements),
+        ("future", snapshot.future_requirements),
+    ):
+        for entry in (group.entries if group else None) or []:
+            rows.append(_row(account_id, kind, entry))
+    return rows
+
+
+def _row(account_id: int, kind: str, entry: RequirementEntry) -> AccountRequirement:
+    return AccountRequirement(
+        account_id=account_id,
+        kind=kind,
+        description=entry.description,
+        deadline_status=entry.deadline_status,
+        deadline=entry.minimum_deadline.time if entry.minimum_deadline else None,
+        awaiting_action_from=entry.awaiting_action_from,
+        errors=[{"code": e.code, "description": e.description} for e in entry.errors],
+        restricts_capabilities=entry.restricted_capabilities,
+    )
+
+
+def _digest(
+    state: str,
+    requirements: list[AccountRequirement],
+    capabilities: list[AccountCapability],
+    snapshot: AccountSnapshot,
+) -> str:
+    """A fingerprint of everything the status shows, to tell real changes from re-reads."""
+    payload = {
+        "state": state,
+        "requirements": [
+            r.model_dump(exclude={"id", "account_id"}, mode="json") for r in requirements
+        ],
+        "capabilities": [(c.name, c.status) for c in capabilities],
+        "collector": snapshot.requirements_collector,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""Onboarding: minting Account Links, Stripe's redirects back, and the cached status."""

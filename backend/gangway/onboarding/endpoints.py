@@ -1,0 +1,126 @@
+"""``/api/onboarding``: mint links, read the cached status (plain and live), sync now."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from gangway.auth.dependencies import AuthServiceDep, CurrentMerchant
+from gangway.core.deps import SettingsDep, StatusHubDep
+from gangway.core.errors import problem_responses
+from gangway.onboarding.dependencies import OnboardingServiceDep
+from gangway.onboarding.live import RESYNC
+from gangway.onboarding.schemas import LinkCreate, OnboardingLink, OnboardingStatus
+
+router = APIRouter(prefix="/api/onboarding", tags=["onboarding"])
+
+
+def _etag(body: OnboardingStatus) -> str:
+    synced = int(body.synced_at.timestamp() * 1000) if body.synced_at else 0
+    return f'"v{body.version}-{synced}"'
+
+
+@router.post(
+    "/links",
+    name="create_onboarding_link",
+    summary="Mint a single-use link to Stripe-hosted onboarding",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OnboardingLink,
+    responses=problem_responses(404, 409, 422, 429, 502, 503),
+)
+async def create_onboarding_link(
+    body: LinkCreate, merchant: CurrentMerchant, service: OnboardingServiceDep, response: Response
+) -> OnboardingLink:
+    """Navigate to `url` at once. It works once, until `expires_at`; it is never stored."""
+    response.headers["Cache-Control"] = "no-store"
+    return await service.mint(merchant, body)
+
+
+@router.get(
+    "/status",
+    name="get_onboarding_status",
+    summary="Your onboarding status, from the cache",
+    response_model=OnboardingStatus,
+    responses={304: {"description": "Not modified (matches If-None-Match)"}},
+)
+async def get_onboarding_status(
+    merchant: CurrentMerchant,
+    service: OnboardingServiceDep,
+    response: Response,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> OnboardingStatus | Response:
+    """Read from the database only, never from Stripe. Supports `ETag` / `If-None-Match`."""
+    body = await service.status(merchant.id)
+    etag = _etag(body)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    response.headers.update(headers)
+    return body
+
+
+@router.get(
+    "/status/stream",
+    name="stream_onboarding_status",
+    summary="Live onboarding status (Server-Sent Events)",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"description": "`status` events carrying an OnboardingStatus; `id` is its version."}
+    },
+)
+async def stream_onboarding_status(
+    request: Request,
+    merchant: CurrentMerchant,
+    service: OnboardingServiceDep,
+    hub: StatusHubDep,
+    auth: AuthServiceDep,
+    settings: SettingsDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> AsyncIterator[ServerSentEvent]:
+    """The current status first, then one event per change.
+
+    Resuming with `Last-Event-ID` skips the first event when nothing changed since. The stream
+    ends when the session is signed out or expires.
+    """
+    token = request.cookies.get(settings.session_cookie_name)
+    sent: tuple[int, object] | None = None
+    if last_event_id and last_event_id.isdigit():
+        sent = (int(last_event_id), None)
+    async with hub.subscribe(merchant.id) as changes:
+        first = await service.status(merchant.id)
+        if sent is None or first.version != sent[0]:
+            yield ServerSentEvent(data=first, event="status", id=str(first.version), retry=2000)
+        sent = (first.version, first.synced_at)
+        while True:
+            try:
+                version: int | None = await asyncio.wait_for(
+                    changes.get(), timeout=settings.stream_session_check_seconds
+                )
+            except TimeoutError:
+                version = None
+            if await auth.load_session(token, touch=False) is None:
+                return  # signed out or expired: end the stream
+            if version is None:
+                continue
+            current = await service.status(merchant.id)
+            if version == RESYNC or (current.version, current.synced_at) != sent:
+                yield ServerSentEvent(data=current, event="status", id=str(current.version))
+                sent = (current.version, current.synced_at)
+
+
+@router.post(
+    "/sync",
+    name="sync_onboarding_status",
+    summary="Re-read your account from Stripe now",
+    response_model=OnboardingStatus,
+    responses=problem_responses(404, 429, 502, 503),
+)
+async def sync_onboarding_status(
+    merchant: CurrentMerchant, service: OnboardingServiceDep
+) -> OnboardingStatus:
+    """Rate-limited per merchant; the answer is the freshly cached status."""
+    return await service.sync_now(merchant.id)

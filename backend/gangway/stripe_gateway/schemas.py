@@ -1,0 +1,151 @@
+"""What Gangway reads from Stripe: tolerant models over Stripe's v2 objects.
+
+Only the fields the product uses are modelled; unknown fields are ignored so a newer API
+version never breaks parsing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Deadline(_Loose):
+    status: str | None = None
+    time: datetime | None = None
+
+
+class RequirementError(_Loose):
+    code: str
+    description: str = ""
+
+
+class RestrictedCapability(_Loose):
+    capability: str
+    configuration: str | None = None
+    deadline: Deadline | None = None
+
+
+class Impact(_Loose):
+    restricts_capabilities: list[RestrictedCapability] | None = None
+
+
+class Reason(_Loose):
+    code: str
+
+
+class RequirementEntry(_Loose):
+    description: str
+    awaiting_action_from: str = "user"
+    errors: list[RequirementError] = Field(default_factory=list)
+    impact: Impact | None = None
+    minimum_deadline: Deadline | None = None
+    reference: dict[str, Any] | None = None
+    requested_reasons: list[Reason] | None = None
+
+    @property
+    def deadline_status(self) -> str:
+        return (self.minimum_deadline.status if self.minimum_deadline else None) or "eventually_due"
+
+    @property
+    def restricted_capabilities(self) -> list[str]:
+        impact = self.impact.restricts_capabilities if self.impact else None
+        return sorted({item.capability for item in impact or []})
+
+
+class Summary(_Loose):
+    minimum_deadline: Deadline | None = None
+
+
+class Requirements(_Loose):
+    entries: list[RequirementEntry] | None = None
+    summary: Summary | None = None
+
+
+class AccountSnapshot(_Loose):
+    """One read of a v2 Account, with ``requirements``, ``future_requirements``,
+    ``configuration.merchant`` and ``defaults`` included."""
+
+    id: str
+    created: datetime | None = None
+    closed: bool | None = None
+    dashboard: str | None = None
+    country: str | None = None
+    business_type: str | None = None
+    requirements_collector: str | None = None
+    requirements: Requirements | None = None
+    future_requirements: Requirements | None = None
+    capabilities: dict[str, str] = Field(default_factory=dict)
+    fetched_at: datetime
+
+    @classmethod
+    def from_stripe(cls, data: dict[str, Any], fetched_at: datetime) -> AccountSnapshot:
+        """Flatten the parts of a v2 Account object the product uses."""
+        merchant = (data.get("configuration") or {}).get("merchant") or {}
+        caps = merchant.get("capabilities") or {}
+        capabilities: dict[str, str] = {}
+        if card := caps.get("card_payments"):
+            capabilities["card_payments"] = card.get("status") or "pending"
+        if payouts := (caps.get("stripe_balance") or {}).get("payouts"):
+            capabilities["payouts"] = payouts.get("status") or "pending"
+        identity = data.get("identity") or {}
+        responsibilities = (data.get("defaults") or {}).get("responsibilities") or {}
+        return cls(
+            id=data["id"],
+            created=data.get("created"),
+            closed=data.get("closed"),
+            dashboard=data.get("dashboard"),
+            country=identity.get("country"),
+            business_type=identity.get("entity_type"),
+            requirements_collector=responsibilities.get("requirements_collector"),
+            requirements=data.get("requirements"),
+            future_requirements=data.get("future_requirements"),
+            capabilities=capabilities,
+            fetched_at=fetched_at,
+        )
+
+
+class LinkResult(_Loose):
+    """A minted Account Link. ``url`` is a bearer credential: return it, never keep it."""
+
+    url: str = Field(repr=False)
+    expires_at: datetime
+    created: datetime | None = None
+
+
+class RelatedObject(_Loose):
+    id: str
+    type: str
+    url: str | None = None
+
+
+class EventNotification(_Loose):
+    """A verified thin event notification: identifiers only, no state."""
+
+    id: str
+    type: str
+    created: datetime
+    related_object: RelatedObject | None = None
+
+
+class EventRecord(_Loose):
+    """A fetched v2 event (``GET /v2/core/events/{id}``)."""
+
+    id: str
+    type: str
+    created: datetime
+    related_object: RelatedObject | None = None
+    data: dict[str, Any] | None = None
+
+    @property
+    def account_id(self) -> str | None:
+        if self.related_object and self.related_object.type == "v2.core.account":
+            return self.related_object.id
+        value = (self.data or {}).get("account_id")
+        return value if isinstance(value, str) else None
