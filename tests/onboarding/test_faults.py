@@ -1,0 +1,108 @@
+"""Stripe failing in every way the emulator can: clear problems, never a 500 or a second account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import make_client
+from tests.support.api import post, signup
+from tests.support.emulator_server import EmulatorHandle
+
+
+def _fault(emulator: EmulatorHandle, **fault: Any) -> None:
+    response = httpx.post(f"{emulator.base_url}/_emulator/faults", json=fault)
+    response.raise_for_status()
+
+
+def _stripe_accounts(emulator: EmulatorHandle) -> list[dict[str, Any]]:
+    response = httpx.get(f"{emulator.base_url}/v2/core/accounts", headers=emulator.auth_headers)
+    data: list[dict[str, Any]] = response.json()["data"]
+    return data
+
+
+FAULTS = [
+    pytest.param({"status": 429}, 429, "stripe-rate-limited", id="429"),
+    pytest.param({"status": 500}, 503, "stripe-unavailable", id="500"),
+    pytest.param({"status": 503}, 503, "stripe-unavailable", id="503"),
+    pytest.param({"drop": True}, 503, "stripe-unavailable", id="dropped"),
+    pytest.param({"latency_ms": 3000}, 503, "stripe-unavailable", id="timeout"),
+]
+
+
+@pytest.mark.parametrize(("fault", "status", "slug"), FAULTS)
+async def test_faults_during_account_creation(
+    merchant: httpx.AsyncClient,
+    emulator: EmulatorHandle,
+    fault: dict[str, Any],
+    status: int,
+    slug: str,
+) -> None:
+    _fault(emulator, count=1, paths=["/v2/core/accounts"], **fault)
+    failed = await post(merchant, "/api/account", {"country": "US"})
+    assert failed.status_code == status, failed.text
+    assert failed.headers["content-type"] == "application/problem+json"
+    assert failed.json()["type"].endswith(f"/{slug}")
+    assert int(failed.headers["retry-after"]) >= 1
+    # The merchant tries again: one account, whatever Stripe did with the first attempt.
+    retried = await post(merchant, "/api/account", {"country": "US"})
+    assert retried.status_code in {200, 201}, retried.text
+    assert len(_stripe_accounts(emulator)) == 1
+
+
+@pytest.mark.parametrize(("fault", "status", "slug"), FAULTS)
+async def test_faults_while_minting(
+    onboarded_merchant: httpx.AsyncClient,
+    emulator: EmulatorHandle,
+    fault: dict[str, Any],
+    status: int,
+    slug: str,
+) -> None:
+    _fault(emulator, count=1, paths=["/v2/core/account_links"], **fault)
+    failed = await post(onboarded_merchant, "/api/onboarding/links", {})
+    assert failed.status_code == status, failed.text
+    assert failed.json()["type"].endswith(f"/{slug}")
+    assert "url" not in failed.json()
+    ok = await post(onboarded_merchant, "/api/onboarding/links", {})
+    assert ok.status_code == 201
+    assert len(_stripe_accounts(emulator)) == 1
+
+
+async def test_network_retries_absorb_a_single_failure(
+    app_factory: Callable[..., Any],
+    emulator_settings: Callable[..., Any],
+    emulator: EmulatorHandle,
+    unique_email: Callable[[], str],
+) -> None:
+    bff = await app_factory(emulator_settings(stripe_max_network_retries=2))
+    async with make_client(bff) as client:
+        await signup(client, unique_email())
+        _fault(emulator, count=1, status=503, paths=["/v2/core/accounts"])
+        response = await post(client, "/api/account", {"country": "US"})
+    assert response.status_code == 201, response.text
+    assert len(_stripe_accounts(emulator)) == 1
+
+
+async def test_refresh_during_an_outage_explains_instead_of_failing(
+    onboarded_merchant: httpx.AsyncClient, emulator: EmulatorHandle
+) -> None:
+    _fault(emulator, count=1, status=500, paths=["/v2/core/account_links"])
+    response = await onboarded_merchant.get("/connect/refresh")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/onboarding?notice=stripe-unavailable"
+
+
+async def test_return_during_an_outage_keeps_the_cached_state(
+    onboarded_merchant: httpx.AsyncClient, emulator: EmulatorHandle
+) -> None:
+    before = (await onboarded_merchant.get("/api/onboarding/status")).json()
+    _fault(emulator, count=1, status=500, paths=["/v2/core/accounts"])
+    response = await onboarded_merchant.get("/connect/return")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/onboarding"
+    after = (await onboarded_merchant.get("/api/onboarding/status")).json()
+    assert after["version"] == before["version"]
+    assert after["synced_at"] == before["synced_at"]
