@@ -26,10 +26,10 @@ _COMMON = {
 }
 
 
-def password_problem(password: str, email: str) -> str | None:
+def password_problem(password: str, email: str, min_length: int = MIN_LENGTH) -> str | None:
     """Why ``password`` is too weak, or None when it is acceptable."""
-    if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+    if len(password) < min_length:
+        return f"Use at least {min_length} characters."
     lowered = password.lower()
     if lowered in _COMMON or len(set(lowered)) < 4:
         return "This password is too common or repetitive; choose another."

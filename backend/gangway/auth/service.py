@@ -125,7 +125,7 @@ class AuthService:
     # --- sign-up and sign-in
 
     async def signup(self, email: str, password: str, business_name: str) -> Merchant:
-        if problem := password_problem(password, email):
+        if problem := password_problem(password, email, self.settings.password_min_length):
             raise WeakPassword(problem)
         password_hash = await self.hasher.hash(password)
         merchant = Merchant(email=email, business_name=business_name, password_hash=password_hash)

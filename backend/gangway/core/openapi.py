@@ -15,6 +15,9 @@ from fastapi.openapi.utils import get_openapi
 from gangway.core.errors import PROBLEM_MEDIA_TYPE
 
 
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
 def _polish(schema: dict[str, Any]) -> dict[str, Any]:
     for methods in schema.get("paths", {}).values():
         for method, operation in methods.items():
@@ -31,9 +34,8 @@ def _polish(schema: dict[str, Any]) -> dict[str, Any]:
                 for status in ("403", "415"):
                     operation.get("responses", {}).pop(status, None)
             for status, response in operation.get("responses", {}).items():
-                content = response.get("content", {})
-                if status.isdigit() and int(status) >= 400 and PROBLEM_MEDIA_TYPE in content:
-                    content.pop("application/json", None)
+                if status.isdigit() and int(status) >= 400:
+                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}
     schema.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
     schema.get("components", {}).get("schemas", {}).pop("ValidationError", None)
     return schema

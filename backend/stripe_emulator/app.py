@@ -1,0 +1,88 @@
+"""``create_app(config)``: the emulator as a FastAPI application (state lives on ``app.state``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stripe_emulator import accounts, controls, event_api, hosted, links
+from stripe_emulator.config import EmulatorConfig
+from stripe_emulator.controls import ControlError
+from stripe_emulator.errors import ApiError
+from stripe_emulator.events import DeliveryWorker
+from stripe_emulator.gate import ApiGate
+from stripe_emulator.runtime import Emulator
+
+
+def create_app(config: EmulatorConfig | None = None) -> FastAPI:
+    config = config or EmulatorConfig()
+    emu = Emulator(config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = DeliveryWorker(emu)
+
+        async def ticker() -> None:
+            while True:
+                await asyncio.sleep(config.tick_interval)
+                async with emu.lock:
+                    emu.tick()
+
+        tasks = [asyncio.create_task(worker.run()), asyncio.create_task(ticker())]
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await worker.aclose()
+            emu.persist()
+
+    app = FastAPI(
+        title="Stripe emulator",
+        description="Stateful stand-in for Stripe's v2 core APIs. See docs/emulator.md.",
+        lifespan=lifespan,
+        docs_url="/_emulator/docs",
+        openapi_url="/_emulator/openapi.json",
+        redoc_url=None,
+    )
+    app.state.emulator = emu
+    app.state.config = config
+    app.add_middleware(ApiGate, emulator=emu)
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> Response:
+        return exc.response()
+
+    @app.exception_handler(ControlError)
+    async def control_error(_: Request, exc: ControlError) -> Response:
+        return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/v2/"):
+            code = "not_found" if exc.status_code == 404 else "invalid_request"
+            message = (
+                f"Unrecognized request URL ({request.method}: {request.url.path})."
+                if exc.status_code in (404, 405)
+                else str(exc.detail)
+            )
+            return ApiError(exc.status_code, code, message).response()
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for router in (accounts.router, links.router, event_api.router, hosted.router, controls.router):
+        app.include_router(router)
+    return app

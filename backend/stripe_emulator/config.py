@@ -1,0 +1,50 @@
+"""Emulator configuration (CLI flags and ``STRIPE_EMULATOR_*`` environment variables)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: The API version pinned by stripe-python 16.1.0; used when a request sends no Stripe-Version.
+DEFAULT_API_VERSION = "2026-10-28.endive"
+#: From this version on, ``configurations`` is gone from account_links' use_case options.
+CONFIGURATIONS_REMOVED_IN = "2026-09-30.endive"
+
+
+@dataclass
+class EmulatorConfig:
+    """Everything that tunes the emulator. All durations are in seconds."""
+
+    host: str = "127.0.0.1"
+    port: int = 12111
+    #: Base URL the emulator is reachable at (used in Account Link URLs).
+    #: Defaults to ``http://{host}:{port}``.
+    public_url: str | None = None
+    #: Optional JSON file holding the state; loaded at start, written after every change.
+    state_file: str | None = None
+    #: Pre-register a thin-payload webhook event destination at start.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    #: Lifetime of an Account Link.
+    link_ttl: float = 300.0
+    #: How long "Stripe verification" takes for entries that need it.
+    verification_delay: float = 2.0
+    #: Time between account creation (or a re-opened entry) and a currently_due deadline.
+    currently_due_window: float = 14 * 24 * 3600.0
+    #: Default lead time of future requirements added by the scenario control.
+    future_requirements_lead: float = 30 * 24 * 3600.0
+    #: Webhook delivery: per-attempt timeout, first retry delay (doubles each attempt),
+    #: attempts before giving up.
+    delivery_timeout: float = 5.0
+    delivery_backoff: float = 1.0
+    delivery_max_attempts: int = 6
+    #: How often the background ticker settles time-driven transitions.
+    tick_interval: float = 0.25
+    default_api_version: str = DEFAULT_API_VERSION
+    #: Extra event types the pre-registered destination listens to (all account types by default).
+    webhook_events: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"http://{self.host}:{self.port}"

@@ -1,0 +1,1 @@
+"""Test support shared by the suites (contract validation, a running Stripe emulator)."""
