@@ -7,6 +7,7 @@ import os
 import sys
 
 import sqlalchemy as sa
+
 from gangway.core.db import create_engine
 
 
@@ -16,9 +17,7 @@ async def main() -> int:
     for attempt in range(10):
         try:
             async with engine.connect() as conn:
-                version = (
-                    await conn.execute(sa.text("SHOW server_version"))
-                ).scalar_one()
+                version = (await conn.execute(sa.text("SHOW server_version"))).scalar_one()
             print(f"PostgreSQL {version} reachable")
             await engine.dispose()
             return 0

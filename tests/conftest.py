@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import gangway.models  # noqa: F401  - registers every table on the metadata
 import httpx
 import pytest
 import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+import gangway.models  # noqa: F401  - registers every table on the metadata
 from gangway.core.config import Settings
 from gangway.core.db import create_engine
 from gangway.main import create_app
-from sqlmodel import SQLModel
 
 POSTGRES_URL = os.environ.get("GANGWAY_TEST_POSTGRES_URL")
 BASE_URL = "http://127.0.0.1:8000"
@@ -37,14 +38,10 @@ def pytest_report_header() -> str:
     return f"gangway database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite'}"
 
 
-def pytest_collection_modifyitems(
-    config: pytest.Config, items: list[pytest.Item]
-) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if POSTGRES_URL is None and item.get_closest_marker("postgres_only"):
-            item.add_marker(
-                pytest.mark.skip(reason="PostgreSQL pass only (make test runs it)")
-            )
+            item.add_marker(pytest.mark.skip(reason="PostgreSQL pass only (make test runs it)"))
         if POSTGRES_URL is not None and item.get_closest_marker("sqlite_only"):
             item.add_marker(pytest.mark.skip(reason="SQLite pass only"))
 
@@ -62,9 +59,7 @@ class TestDatabase:
 async def test_db(tmp_path: Path) -> AsyncIterator[TestDatabase]:
     """An empty database for one test: a SQLite file, or a fresh PostgreSQL schema."""
     if POSTGRES_URL is None:
-        yield TestDatabase(
-            f"sqlite+aiosqlite:///{tmp_path / 'test.db'}", None, "sqlite"
-        )
+        yield TestDatabase(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}", None, "sqlite")
         return
     schema = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(POSTGRES_URL)
@@ -151,6 +146,6 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def unique_email() -> Iterator[Callable[[], str]]:
+def unique_email() -> Callable[[], str]:
     counter = iter(range(1_000_000))
-    yield lambda: f"merchant{next(counter)}-{uuid.uuid4().hex[:6]}@example.com"
+    return lambda: f"merchant{next(counter)}-{uuid.uuid4().hex[:6]}@example.com"

@@ -49,7 +49,10 @@ async def _run_async() -> None:
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=_settings().database_url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True
+        url=_settings().database_url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
     )
     with context.begin_transaction():
         context.run_migrations()

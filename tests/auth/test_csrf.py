@@ -24,21 +24,15 @@ async def _still_signed_in(client: httpx.AsyncClient) -> bool:
     return (await client.get("/api/auth/session")).json()["merchant"] is not None
 
 
-async def test_missing_token_is_refused(
-    client: httpx.AsyncClient, signed_in: str
-) -> None:
+async def test_missing_token_is_refused(client: httpx.AsyncClient, signed_in: str) -> None:
     response = await _logout(client, json={})
     assert response.status_code == 403
     assert response.json()["type"].endswith("/csrf-failed")
     assert await _still_signed_in(client)
 
 
-async def test_wrong_token_is_refused(
-    client: httpx.AsyncClient, signed_in: str
-) -> None:
-    response = await _logout(
-        client, json={}, headers={"X-CSRF-Token": signed_in[:-2] + "xx"}
-    )
+async def test_wrong_token_is_refused(client: httpx.AsyncClient, signed_in: str) -> None:
+    response = await _logout(client, json={}, headers={"X-CSRF-Token": signed_in[:-2] + "xx"})
     assert response.status_code == 403
     assert await _still_signed_in(client)
 
@@ -95,9 +89,7 @@ async def test_foreign_origin_is_refused_without_fetch_metadata(
     assert response.status_code == 204
 
 
-async def test_non_json_body_is_refused_with_415(
-    client: httpx.AsyncClient, signed_in: str
-) -> None:
+async def test_non_json_body_is_refused_with_415(client: httpx.AsyncClient, signed_in: str) -> None:
     response = await _logout(
         client,
         content=b"{}",

@@ -8,24 +8,18 @@ from typing import Any
 
 import httpx
 import pytest
+
 from gangway.auth.passwords import PasswordHasher
 from gangway.core.config import Settings
-
 from tests.conftest import make_client
 from tests.support.api import STRONG_PASSWORD, post, signup
 
 
-async def _login(
-    client: httpx.AsyncClient, email: str, password: str, **kw: Any
-) -> httpx.Response:
-    return await post(
-        client, "/api/auth/login", {"email": email, "password": password}, **kw
-    )
+async def _login(client: httpx.AsyncClient, email: str, password: str, **kw: Any) -> httpx.Response:
+    return await post(client, "/api/auth/login", {"email": email, "password": password}, **kw)
 
 
-async def test_signup_signs_in(
-    client: httpx.AsyncClient, unique_email: Callable[[], str]
-) -> None:
+async def test_signup_signs_in(client: httpx.AsyncClient, unique_email: Callable[[], str]) -> None:
     email = unique_email()
     body = await signup(client, email.upper(), business_name="  Acme Ltd ")
     assert body["merchant"]["email"] == email
@@ -125,10 +119,7 @@ async def test_login_is_throttled_per_account(
     async with make_client(app) as client:
         await signup(client, email)
         await post(client, "/api/auth/logout")
-        statuses = [
-            (await _login(client, email, "wrong password x")).status_code
-            for _ in range(3)
-        ]
+        statuses = [(await _login(client, email, "wrong password x")).status_code for _ in range(3)]
         assert statuses == [401, 401, 401]
         blocked = await _login(client, email, STRONG_PASSWORD)
     assert blocked.status_code == 429
@@ -146,9 +137,7 @@ async def test_login_is_throttled_per_ip(
     app = await app_factory(make_settings(login_max_failures_per_ip=4))
     async with make_client(app) as client:
         for _ in range(4):
-            assert (
-                await _login(client, unique_email(), "wrong password x")
-            ).status_code == 401
+            assert (await _login(client, unique_email(), "wrong password x")).status_code == 401
         response = await _login(client, unique_email(), "wrong password x")
     assert response.status_code == 429
     assert "retry-after" in response.headers

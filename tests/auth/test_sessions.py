@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+
 from gangway.auth.models import AuthSession
 from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
-
 from tests.conftest import make_client
 from tests.support.api import STRONG_PASSWORD, post, signup
 
@@ -59,18 +59,12 @@ async def test_session_cookie_is_secure_host_prefixed_over_https(
     assert response.headers["strict-transport-security"].startswith("max-age=")
 
 
-async def test_only_the_token_hash_is_stored(
-    client: httpx.AsyncClient, app: Any
-) -> None:
+async def test_only_the_token_hash_is_stored(client: httpx.AsyncClient, app: Any) -> None:
     response = await client.get("/api/auth/session")
     token = response.cookies["gangway_session"]
     db: Database = app.state.db
     async with db.read() as session:
-        stored = (
-            (await session.execute(sa.text("SELECT token_hash FROM sessions")))
-            .scalars()
-            .all()
-        )
+        stored = (await session.execute(sa.text("SELECT token_hash FROM sessions"))).scalars().all()
     assert len(stored) == 1
     assert token not in stored[0]
     assert len(stored[0]) == 64
@@ -162,9 +156,7 @@ async def test_absolute_timeout_is_enforced_server_side(
     assert response.status_code == 401
     db: Database = app.state.db
     async with db.read() as session:
-        count = (
-            await session.execute(sa.text("SELECT count(*) FROM sessions"))
-        ).scalar_one()
+        count = (await session.execute(sa.text("SELECT count(*) FROM sessions"))).scalar_one()
     assert count == 0, "an expired session row is deleted when it is seen"
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from gangway.core.config import Settings
 from pydantic import ValidationError
+
+from gangway.core.config import Settings
 
 
 @pytest.mark.parametrize("key", ["sk_live_abc123", "rk_live_abc123"])

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+
 from gangway.core.config import Settings
 from gangway.core.db import Database, create_engine
-
 from tests.conftest import make_client
 from tests.support.api import STRONG_PASSWORD, csrf_token
 
@@ -63,14 +63,18 @@ async def test_sqlite_writes_begin_immediate(tmp_path: Path) -> None:
 
 async def test_a_failed_write_rolls_back(settings: Settings) -> None:
     db = Database.from_settings(settings)
-    with pytest.raises(RuntimeError):
+    insert = sa.text(
+        "INSERT INTO login_throttles (key, failures, window_started_at) "
+        "VALUES ('k', 1, CURRENT_TIMESTAMP)"
+    )
+
+    async def write_then_fail() -> None:
         async with db.write() as session:
-            await session.execute(
-                sa.text(
-                    "INSERT INTO login_throttles (key, failures, window_started_at) VALUES ('k', 1, CURRENT_TIMESTAMP)"
-                )
-            )
+            await session.execute(insert)
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await write_then_fail()
     async with db.read() as session:
         count = (
             await session.execute(sa.text("SELECT count(*) FROM login_throttles"))
@@ -102,7 +106,5 @@ async def test_fifty_concurrent_signups_all_land(
     statuses = await asyncio.gather(*(one(i) for i in range(50)))
     assert statuses == [201] * 50
     async with app.state.db.read() as session:
-        count = (
-            await session.execute(sa.text("SELECT count(*) FROM merchants"))
-        ).scalar_one()
+        count = (await session.execute(sa.text("SELECT count(*) FROM merchants"))).scalar_one()
     assert count == 50

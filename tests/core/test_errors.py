@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import APIRouter
-from gangway.core.config import Settings
 
+from gangway.core.config import Settings
 from tests.support.api import post
 
 
@@ -63,9 +63,7 @@ async def test_unexpected_errors_are_a_500_problem_without_details(
     app.router.routes.insert(0, boom.routes[0])
     # Starlette re-raises after answering so servers can log it; the client sees the answer.
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://127.0.0.1:8000"
-    ) as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
         response = await client.get("/api/boom")
     body = _assert_problem(response, 500, "internal-error")
     assert "secret internals" not in response.text

@@ -9,26 +9,22 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+
 from gangway.core.config import Settings
 from gangway.core.db import create_engine
 from gangway.core.migrations import alembic_config, head_revisions
 from gangway.models import metadata
-
 from tests.conftest import FAST_ARGON2, TestDatabase
 
 
 def _settings(db: TestDatabase) -> Settings:
-    return Settings(
-        _env_file=None, database_url=db.url, database_schema=db.schema, **FAST_ARGON2
-    )  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=db.url, database_schema=db.schema, **FAST_ARGON2)  # type: ignore[call-arg]
 
 
 async def _tables(db: TestDatabase) -> set[str]:
     engine = create_engine(db.url, schema=db.schema)
     async with engine.connect() as conn:
-        names = await conn.run_sync(
-            lambda c: set(sa.inspect(c).get_table_names(schema=db.schema))
-        )
+        names = await conn.run_sync(lambda c: set(sa.inspect(c).get_table_names(schema=db.schema)))
     await engine.dispose()
     return names
 
@@ -46,9 +42,7 @@ async def test_upgrade_to_head_then_downgrade_to_base(test_db: TestDatabase) -> 
 
 
 async def test_models_and_migrations_do_not_drift(test_db: TestDatabase) -> None:
-    await anyio.to_thread.run_sync(
-        command.upgrade, alembic_config(_settings(test_db)), "head"
-    )
+    await anyio.to_thread.run_sync(command.upgrade, alembic_config(_settings(test_db)), "head")
     engine = create_engine(test_db.url, schema=test_db.schema)
 
     def diff(connection: sa.Connection) -> list[object]:
@@ -60,9 +54,7 @@ async def test_models_and_migrations_do_not_drift(test_db: TestDatabase) -> None
     async with engine.connect() as conn:
         changes = await conn.run_sync(diff)
     await engine.dispose()
-    assert changes == [], (
-        f"models differ from migrations; run `make migration`: {changes}"
-    )
+    assert changes == [], f"models differ from migrations; run `make migration`: {changes}"
 
 
 def test_a_single_head() -> None:
@@ -83,9 +75,7 @@ async def test_readyz_reports_migrations(
         assert not_ready.status_code == 503
         assert not_ready.headers["content-type"] == "application/problem+json"
         assert "retry-after" in not_ready.headers
-        await anyio.to_thread.run_sync(
-            command.upgrade, alembic_config(settings), "head"
-        )
+        await anyio.to_thread.run_sync(command.upgrade, alembic_config(settings), "head")
         ready = await client.get("/readyz")
         assert ready.status_code == 200
         assert ready.json() == {"status": "ok"}

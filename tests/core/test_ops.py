@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from gangway.main import create_app
 
+from gangway.main import create_app
 from tests.conftest import FAST_ARGON2
 
 REPO = Path(__file__).resolve().parents[2]

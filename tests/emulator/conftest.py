@@ -21,9 +21,7 @@ MERCHANT_ACCOUNT: dict[str, Any] = {
     "display_name": "Acme Tools",
     "contact_email": "owner@example.com",
     "identity": {"country": "us", "entity_type": "company"},
-    "configuration": {
-        "merchant": {"capabilities": {"card_payments": {"requested": True}}}
-    },
+    "configuration": {"merchant": {"capabilities": {"card_payments": {"requested": True}}}},
 }
 #: An account whose platform collects requirements (so account_update links are allowed).
 PLATFORM_COLLECTED = {
@@ -56,9 +54,7 @@ def _receiver_server() -> Iterator[WebhookReceiver]:
 
 @pytest.fixture(scope="session")
 def _emulator_server(_receiver_server: WebhookReceiver) -> Iterator[EmulatorHandle]:
-    with running_emulator(
-        webhook_url=_receiver_server.url, webhook_secret=WEBHOOK_SECRET
-    ) as emu:
+    with running_emulator(webhook_url=_receiver_server.url, webhook_secret=WEBHOOK_SECRET) as emu:
         yield emu
 
 
@@ -188,9 +184,7 @@ class FormParser(HTMLParser):
         if self._button is not None:
             self._button["text"] += data
 
-    def form_data(
-        self, action: str, overrides: dict[str, str] | None = None
-    ) -> dict[str, str]:
+    def form_data(self, action: str, overrides: dict[str, str] | None = None) -> dict[str, str]:
         data: dict[str, str] = {}
         for field in self.inputs:
             name = field.get("name")
@@ -205,11 +199,7 @@ class FormParser(HTMLParser):
         return data
 
     def names(self) -> set[str]:
-        return {
-            f["name"]
-            for f in self.inputs
-            if f.get("name") and f.get("type") != "hidden"
-        }
+        return {f["name"] for f in self.inputs if f.get("name") and f.get("type") != "hidden"}
 
     def value(self, name: str) -> str:
         return next(f.get("value", "") for f in self.inputs if f.get("name") == name)

@@ -15,12 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.support.contract import load_contract
 
-TARGET = (
-    Path(__file__).resolve().parents[2]
-    / "backend"
-    / "stripe_emulator"
-    / "request_schemas.py"
-)
+TARGET = Path(__file__).resolve().parents[2] / "backend" / "stripe_emulator" / "request_schemas.py"
 
 
 def _strip(node: Any) -> Any:
@@ -28,8 +23,7 @@ def _strip(node: Any) -> Any:
         return {
             k: _strip(v)
             for k, v in node.items()
-            if k not in ("description", "example", "examples", "title")
-            and not k.startswith("x-")
+            if k not in ("description", "example", "examples", "title") and not k.startswith("x-")
         }
     if isinstance(node, list):
         return [_strip(x) for x in node]
@@ -43,9 +37,7 @@ def render() -> str:
     out = {
         "account_create": _strip(schemas["x-sdk.v2.core.AccountCreateParams"]),
         "account_update": _strip(schemas["x-sdk.v2.core.AccountUpdateParams"]),
-        "account_link_create": _strip(
-            link_body["content"]["application/json"]["schema"]
-        ),
+        "account_link_create": _strip(link_body["content"]["application/json"]["schema"]),
     }
     text = json.dumps(out, indent=1, sort_keys=True)
     return (

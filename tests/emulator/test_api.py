@@ -64,20 +64,13 @@ def test_unknown_and_invalid_parameters_are_rejected(api: httpx.Client) -> None:
         "message": "Received unknown parameter: nickname",
         "param": "nickname",
     }
-    nested = api.post(
-        "/v2/core/accounts", json={"identity": {"country": "us", "colour": "red"}}
-    )
-    assert (
-        nested.json()["error"]["message"]
-        == "Received unknown parameter: identity.colour"
-    )
+    nested = api.post("/v2/core/accounts", json={"identity": {"country": "us", "colour": "red"}})
+    assert nested.json()["error"]["message"] == "Received unknown parameter: identity.colour"
     invalid = api.post("/v2/core/accounts", json={"dashboard": "fancy"})
     assert invalid.status_code == 400
     assert invalid.json()["error"]["code"] == "parameter_invalid"
     assert "dashboard" in invalid.json()["error"]["message"]
-    missing = api.post(
-        "/v2/core/account_links", json={"use_case": LINK_BODY["use_case"]}
-    )
+    missing = api.post("/v2/core/account_links", json={"use_case": LINK_BODY["use_case"]})
     assert missing.status_code == 400
     assert missing.json()["error"]["message"] == "Missing required param: account."
     query = api.get("/v2/core/events", params={"colour": "red"})
@@ -90,9 +83,7 @@ def test_not_found_errors_use_the_v2_shape(api: httpx.Client) -> None:
         response = api.get(path)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
-    link = api.post(
-        "/v2/core/account_links", json={"account": "acct_missing", **LINK_BODY}
-    )
+    link = api.post("/v2/core/account_links", json={"account": "acct_missing", **LINK_BODY})
     assert link.status_code == 404
     unknown_route = api.get("/v2/core/nothing_here")
     assert unknown_route.status_code == 404
@@ -144,9 +135,7 @@ def test_include_controls_which_fields_are_returned(api: httpx.Client) -> None:
     assert full["defaults"]["responsibilities"]["requirements_collector"] == "stripe"
     assert full["configuration"]["merchant"]["applied"] is True
     assert full["future_requirements"]["entries"] == []
-    bad = api.get(
-        f"/v2/core/accounts/{account['id']}", params={"include[0]": "secrets"}
-    )
+    bad = api.get(f"/v2/core/accounts/{account['id']}", params={"include[0]": "secrets"})
     assert bad.status_code == 400
 
 
@@ -174,9 +163,7 @@ def test_update_resolves_requirements_and_emits_events(api: httpx.Client) -> Non
     )
     assert ein["awaiting_action_from"] == "stripe"
     assert body["identity"]["business_details"]["id_numbers"] == [{"type": "us_ein"}]
-    events = api.get("/v2/core/events", params={"object_id": account["id"]}).json()[
-        "data"
-    ]
+    events = api.get("/v2/core/events", params={"object_id": account["id"]}).json()["data"]
     types = [e["type"] for e in events]
     assert types[-1] == "v2.core.account.created"
     assert "v2.core.account.updated" in types
@@ -208,9 +195,9 @@ def test_events_list_filters_and_pages(api: httpx.Client) -> None:
     api.post(f"/v2/core/accounts/{a}", json={"display_name": "Renamed"})
     only_a = api.get("/v2/core/events", params={"object_id": a}).json()["data"]
     assert {e["related_object"]["id"] for e in only_a} == {a}
-    created = api.get(
-        "/v2/core/events", params={"types[0]": "v2.core.account.created"}
-    ).json()["data"]
+    created = api.get("/v2/core/events", params={"types[0]": "v2.core.account.created"}).json()[
+        "data"
+    ]
     assert [e["related_object"]["id"] for e in created] == [b, a]
     page = api.get("/v2/core/events", params={"limit": 1}).json()
     assert len(page["data"]) == 1
@@ -225,9 +212,7 @@ def test_events_list_filters_and_pages(api: httpx.Client) -> None:
     assert one == newest
 
 
-def test_idempotency_keys_replay_and_conflict(
-    emulator: EmulatorHandle, api: httpx.Client
-) -> None:
+def test_idempotency_keys_replay_and_conflict(emulator: EmulatorHandle, api: httpx.Client) -> None:
     headers = {"Idempotency-Key": "create-acme-1"}
     first = api.post("/v2/core/accounts", json=MERCHANT_ACCOUNT, headers=headers)
     again = api.post("/v2/core/accounts", json=MERCHANT_ACCOUNT, headers=headers)
@@ -290,9 +275,7 @@ def test_configurations_on_links_depend_on_the_api_version(api: httpx.Client) ->
     )
     assert accepted.status_code == 200, accepted.text
     assert accepted.headers["stripe-version"] == old
-    assert accepted.json()["use_case"]["account_onboarding"]["configurations"] == [
-        "merchant"
-    ]
+    assert accepted.json()["use_case"]["account_onboarding"]["configurations"] == ["merchant"]
 
 
 def test_account_update_links_need_platform_collection(api: httpx.Client) -> None:
@@ -321,25 +304,18 @@ def test_link_needs_the_matching_options_hash(api: httpx.Client) -> None:
         json={"account": account, "use_case": {"type": "account_update"}},
     )
     assert response.status_code == 400
-    assert (
-        response.json()["error"]["message"]
-        == "Missing required param: use_case.account_update."
-    )
+    assert response.json()["error"]["message"] == "Missing required param: use_case.account_update."
 
 
 def test_customer_only_accounts_cannot_use_links(api: httpx.Client) -> None:
     account = create_account(api, {"configuration": {"customer": {}}})
     assert account["applied_configurations"] == ["customer"]
-    response = api.post(
-        "/v2/core/account_links", json={"account": account["id"], **LINK_BODY}
-    )
+    response = api.post("/v2/core/account_links", json={"account": account["id"], **LINK_BODY})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "configs_must_match_to_use_account_links"
 
 
-def test_links_expire_at_the_configured_ttl(
-    api: httpx.Client, emulator: EmulatorHandle
-) -> None:
+def test_links_expire_at_the_configured_ttl(api: httpx.Client, emulator: EmulatorHandle) -> None:
     from stripe_emulator.clock import parse_rfc3339
 
     link = create_link(api, create_account(api)["id"])

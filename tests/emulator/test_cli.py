@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from stripe_emulator.__main__ import parse_args
 
+from stripe_emulator.__main__ import parse_args
 from tests.emulator.conftest import MERCHANT_ACCOUNT
 from tests.support.emulator_server import running_emulator
 

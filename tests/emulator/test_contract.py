@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from stripe_emulator.request_schemas import SCHEMAS
 
+from stripe_emulator.request_schemas import SCHEMAS
 from tests.emulator import gen_request_schemas
 from tests.support import contract
 from tests.support.emulator_server import EmulatorHandle
 
 
 def test_vendored_request_schemas_match_the_extract() -> None:
-    assert (
-        gen_request_schemas.TARGET.read_text(encoding="utf-8")
-        == gen_request_schemas.render()
-    )
+    assert gen_request_schemas.TARGET.read_text(encoding="utf-8") == gen_request_schemas.render()
     assert set(SCHEMAS) == {"account_create", "account_update", "account_link_create"}
 
 
@@ -61,9 +58,7 @@ def test_checker_rejects_bodies_that_break_the_contract() -> None:
     with pytest.raises(AssertionError):
         contract.validate_response("/v2/core/events/{id}", "get", 404, {"message": "x"})
     with pytest.raises(AssertionError):
-        contract.validate_request(
-            "/v2/core/account_links", "post", {"account": "acct_1"}
-        )
+        contract.validate_request("/v2/core/account_links", "post", {"account": "acct_1"})
     with pytest.raises(AssertionError, match="capability"):
         contract.validate_event(
             {
@@ -85,8 +80,6 @@ def test_every_v2_exchange_in_a_test_is_checked(emulator: EmulatorHandle) -> Non
     import httpx
 
     before = len(emulator.checked)
-    response = httpx.get(
-        f"{emulator.base_url}/v2/core/events", headers=emulator.auth_headers
-    )
+    response = httpx.get(f"{emulator.base_url}/v2/core/events", headers=emulator.auth_headers)
     assert response.status_code == 200
     assert emulator.checked[before:] == [("GET", "/v2/core/events", 200)]

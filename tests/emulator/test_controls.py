@@ -19,16 +19,12 @@ from tests.support.emulator_server import EmulatorHandle, WebhookReceiver
 DAY = 24 * 3600
 
 
-def control(
-    emulator: EmulatorHandle, path: str, body: dict | None = None
-) -> httpx.Response:  # type: ignore[type-arg]
+def control(emulator: EmulatorHandle, path: str, body: dict | None = None) -> httpx.Response:  # type: ignore[type-arg]
     return httpx.post(f"{emulator.base_url}/_emulator{path}", json=body or {})
 
 
 def event_types(api: httpx.Client, account_id: str) -> list[str]:
-    data = api.get(
-        "/v2/core/events", params={"object_id": account_id, "limit": 100}
-    ).json()
+    data = api.get("/v2/core/events", params={"object_id": account_id, "limit": 100}).json()
     return [e["type"] for e in reversed(data["data"])]
 
 
@@ -45,17 +41,14 @@ def test_advancing_the_clock_makes_requirements_past_due(
     after = get_account(api, account["id"])
     assert after["requirements"]["summary"]["minimum_deadline"]["status"] == "past_due"
     statuses = {
-        e["description"]: e["minimum_deadline"]["status"]
-        for e in after["requirements"]["entries"]
+        e["description"]: e["minimum_deadline"]["status"] for e in after["requirements"]["entries"]
     }
     assert statuses["identity.business_details.registered_name"] == "past_due"
     assert statuses["identity.business_details.annual_revenue"] == "eventually_due"
     card = after["configuration"]["merchant"]["capabilities"]["card_payments"]
     assert card == {
         "status": "restricted",
-        "status_details": [
-            {"code": "requirements_past_due", "resolution": "provide_info"}
-        ],
+        "status_details": [{"code": "requirements_past_due", "resolution": "provide_info"}],
     }
     new = event_types(api, account["id"])[len(before) :]
     assert "v2.core.account[requirements].updated" in new
@@ -78,13 +71,9 @@ def test_future_requirements_appear_and_later_become_current(
     assert descriptions(account, "future_requirements") == {
         "identity.business_details.registration_date"
     }
-    assert future["entries"][0]["requested_reasons"] == [
-        {"code": "routine_verification"}
-    ]
+    assert future["entries"][0]["requested_reasons"] == [{"code": "routine_verification"}]
     assert future["minimum_transition_date"] is not None
-    assert "v2.core.account[future_requirements].updated" in event_types(
-        api, account_id
-    )
+    assert "v2.core.account[future_requirements].updated" in event_types(api, account_id)
     control(emulator, "/clock/advance", {"seconds": 10 * DAY + 1})
     moved = get_account(api, account_id)
     assert moved["future_requirements"]["entries"] == []
@@ -97,9 +86,7 @@ def test_future_requirements_appear_and_later_become_current(
     assert bad.status_code == 400
 
 
-def test_verification_error_reopens_an_entry(
-    emulator: EmulatorHandle, api: httpx.Client
-) -> None:
+def test_verification_error_reopens_an_entry(emulator: EmulatorHandle, api: httpx.Client) -> None:
     account_id = create_account(api)["id"]
     response = control(
         emulator,
@@ -145,9 +132,7 @@ async def test_faults_return_errors_for_the_next_requests(
     status: int,
     error: type[Exception],
 ) -> None:
-    assert (
-        control(emulator, "/faults", {"count": 2, "status": status}).status_code == 200
-    )
+    assert control(emulator, "/faults", {"count": 2, "status": status}).status_code == 200
     for _ in range(2):
         with pytest.raises(error) as raised:
             await sdk.v2.core.events.list_async()
@@ -168,12 +153,8 @@ async def test_sdk_retries_through_a_fault(emulator: EmulatorHandle) -> None:
     assert account.id.startswith("acct_")
 
 
-def test_dropped_connections_and_latency(
-    emulator: EmulatorHandle, api: httpx.Client
-) -> None:
-    control(
-        emulator, "/faults", {"count": 1, "drop": True, "paths": ["/v2/core/accounts"]}
-    )
+def test_dropped_connections_and_latency(emulator: EmulatorHandle, api: httpx.Client) -> None:
+    control(emulator, "/faults", {"count": 1, "drop": True, "paths": ["/v2/core/accounts"]})
     assert api.get("/v2/core/events").status_code == 200  # other paths are unaffected
     with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
         api.get("/v2/core/accounts")
@@ -192,9 +173,7 @@ def test_deliveries_are_retried_with_backoff(
     account_id = create_account(api)["id"]
     receiver.wait_for(1)
     deliveries = httpx.get(f"{emulator.base_url}/_emulator/deliveries").json()["data"]
-    created = next(
-        d for d in deliveries if d["event_type"] == "v2.core.account.created"
-    )
+    created = next(d for d in deliveries if d["event_type"] == "v2.core.account.created")
     assert created["state"] == "succeeded"
     assert [a["status"] for a in created["attempts"]] == [500, 503, 200]
     assert receiver.received[0].json()["related_object"]["id"] == account_id
@@ -240,6 +219,4 @@ def test_reset_clears_state(emulator: EmulatorHandle, api: httpx.Client) -> None
     destinations = api.get(
         "/v2/core/event_destinations", params={"include[0]": "webhook_endpoint.url"}
     ).json()["data"]
-    assert [d["webhook_endpoint"]["url"] for d in destinations] == [
-        emulator.config.webhook_url
-    ]
+    assert [d["webhook_endpoint"]["url"] for d in destinations] == [emulator.config.webhook_url]

@@ -23,15 +23,12 @@ RETURN_URL = "https://platform.example/return"
 REFRESH_URL = "https://platform.example/refresh"
 
 
-def wait_until_verified(
-    api: httpx.Client, account_id: str, timeout: float = 5.0
-) -> dict:  # type: ignore[type-arg]
+def wait_until_verified(api: httpx.Client, account_id: str, timeout: float = 5.0) -> dict:  # type: ignore[type-arg]
     deadline = time.monotonic() + timeout
     while True:
         account = get_account(api, account_id)
         if not any(
-            e["awaiting_action_from"] == "stripe"
-            for e in account["requirements"]["entries"]
+            e["awaiting_action_from"] == "stripe" for e in account["requirements"]["entries"]
         ):
             return account
         assert time.monotonic() < deadline, "verification never finished"
@@ -47,9 +44,7 @@ def test_full_onboarding_walk(
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert "identity.business_details.registered_name" in form.names()
-    assert (
-        "identity.business_details.annual_revenue" not in form.names()
-    )  # eventually_due
+    assert "identity.business_details.annual_revenue" not in form.names()  # eventually_due
 
     done = submit_form(emulator, form)
     assert done.status_code == 303
@@ -57,8 +52,7 @@ def test_full_onboarding_walk(
 
     pending = get_account(api, account_id)
     waiting = {
-        e["description"]: e["awaiting_action_from"]
-        for e in pending["requirements"]["entries"]
+        e["description"]: e["awaiting_action_from"] for e in pending["requirements"]["entries"]
     }
     assert waiting["representative.id_numbers"] == "stripe"
     assert waiting["identity.business_details.id_numbers"] == "stripe"
@@ -68,9 +62,9 @@ def test_full_onboarding_walk(
     )
 
     verified = wait_until_verified(api, account_id)
-    assert {
-        e["minimum_deadline"]["status"] for e in verified["requirements"]["entries"]
-    } == {"eventually_due"}
+    assert {e["minimum_deadline"]["status"] for e in verified["requirements"]["entries"]} == {
+        "eventually_due"
+    }
     assert verified["requirements"]["summary"]["minimum_deadline"] == {
         "status": "eventually_due",
         "time": None,
@@ -78,15 +72,13 @@ def test_full_onboarding_walk(
     caps = verified["configuration"]["merchant"]["capabilities"]
     assert caps["card_payments"] == {"status": "active", "status_details": []}
     assert caps["stripe_balance"]["payouts"]["status"] == "active"
-    assert (
-        verified["identity"]["business_details"]["registered_name"] == "Gangway Test Co"
-    )
+    assert verified["identity"]["business_details"]["registered_name"] == "Gangway Test Co"
     tos = verified["identity"]["attestations"]["terms_of_service"]["account"]
     assert tos["ip"] == "127.0.0.1"
 
-    events = api.get(
-        "/v2/core/events", params={"object_id": account_id, "limit": 100}
-    ).json()["data"]
+    events = api.get("/v2/core/events", params={"object_id": account_id, "limit": 100}).json()[
+        "data"
+    ]
     types = [e["type"] for e in events]
     assert "v2.core.account_link.returned" in types
     returned = next(e for e in events if e["type"] == "v2.core.account_link.returned")
@@ -96,10 +88,7 @@ def test_full_onboarding_walk(
         "use_case": "account_onboarding",
     }
     assert "related_object" not in returned
-    assert (
-        types.count("v2.core.account[configuration.merchant].capability_status_updated")
-        >= 4
-    )
+    assert types.count("v2.core.account[configuration.merchant].capability_status_updated") >= 4
 
     created_order = [e["id"] for e in reversed(events)]
     delivered = receiver.wait_for(len(created_order))
@@ -157,9 +146,7 @@ def test_used_and_expired_links_redirect_to_refresh_url(
     assert unknown.status_code == 404
 
 
-def test_submitting_twice_goes_to_refresh_url(
-    emulator: EmulatorHandle, api: httpx.Client
-) -> None:
+def test_submitting_twice_goes_to_refresh_url(emulator: EmulatorHandle, api: httpx.Client) -> None:
     account_id = create_account(api)["id"]
     _, form = open_form(emulator, create_link(api, account_id)["url"])
     assert submit_form(emulator, form).headers["location"] == RETURN_URL
@@ -168,9 +155,7 @@ def test_submitting_twice_goes_to_refresh_url(
     assert replay.headers["location"] == REFRESH_URL
 
 
-def test_save_for_later_keeps_progress(
-    emulator: EmulatorHandle, api: httpx.Client
-) -> None:
+def test_save_for_later_keeps_progress(emulator: EmulatorHandle, api: httpx.Client) -> None:
     account_id = create_account(api)["id"]
     _, form = open_form(emulator, create_link(api, account_id)["url"])
     keep = {"identity.business_details.registered_name": "Saved Name Inc"}
@@ -181,9 +166,7 @@ def test_save_for_later_keeps_progress(
     account = get_account(api, account_id)
     assert "identity.business_details.registered_name" not in descriptions(account)
     assert "representative.id_numbers" in descriptions(account)
-    events = api.get(
-        "/v2/core/events", params={"types[0]": "v2.core.account_link.returned"}
-    )
+    events = api.get("/v2/core/events", params={"types[0]": "v2.core.account_link.returned"})
     assert len(events.json()["data"]) == 1
     # the next link only asks for what is still missing
     _, again = open_form(emulator, create_link(api, account_id)["url"])
@@ -208,9 +191,7 @@ def test_submit_with_missing_fields_shows_errors(
     assert 'role="alert"' in response.text
     assert "Legal business name is required." in response.text
     assert "YYYY-MM-DD" in response.text
-    assert "identity.business_details.registered_name" in descriptions(
-        get_account(api, account_id)
-    )
+    assert "identity.business_details.registered_name" in descriptions(get_account(api, account_id))
     fixed = parse_form(response.text)
     assert (
         submit_form(
@@ -251,9 +232,7 @@ def test_eventually_due_and_future_requirements_collection(
     _, narrow = open_form(emulator, create_link(api, account_id)["url"])
     assert "identity.business_details.annual_revenue" not in narrow.names()
     assert "identity.business_details.registration_date" not in narrow.names()
-    link = create_link(
-        api, account_id, fields="eventually_due", future_requirements="include"
-    )
+    link = create_link(api, account_id, fields="eventually_due", future_requirements="include")
     _, wide = open_form(emulator, link["url"])
     assert {
         "identity.business_details.annual_revenue",
@@ -265,9 +244,7 @@ def test_eventually_due_and_future_requirements_collection(
     assert account["future_requirements"]["entries"] == []
 
 
-def test_account_update_shows_values_on_file(
-    emulator: EmulatorHandle, api: httpx.Client
-) -> None:
+def test_account_update_shows_values_on_file(emulator: EmulatorHandle, api: httpx.Client) -> None:
     account_id = create_account(api, PLATFORM_COLLECTED)["id"]
     _, form = open_form(emulator, create_link(api, account_id)["url"])
     assert (
@@ -278,9 +255,7 @@ def test_account_update_shows_values_on_file(
         ).status_code
         == 303
     )
-    page, update = open_form(
-        emulator, create_link(api, account_id, "account_update")["url"]
-    )
+    page, update = open_form(emulator, create_link(api, account_id, "account_update")["url"])
     assert page.status_code == 200
     assert update.value("identity.business_details.registered_name") == "Original Name"
     assert update.value("representative.id_number") == ""  # secrets are never shown
@@ -307,9 +282,7 @@ def test_failing_id_number_is_reported_after_verification(
     account_id = create_account(api)["id"]
     _, form = open_form(emulator, create_link(api, account_id)["url"])
     assert (
-        submit_form(
-            emulator, form, overrides={"representative.id_number": "111111111"}
-        ).status_code
+        submit_form(emulator, form, overrides={"representative.id_number": "111111111"}).status_code
         == 303
     )
     account = wait_until_verified(api, account_id)

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from gangway.core.config import Settings
 
+from gangway.core.config import Settings
 from tests.conftest import make_client
 from tests.support.api import post, signup
 from tests.support.emulator_server import EmulatorHandle, running_emulator
@@ -47,9 +47,7 @@ async def bff(
 
 
 @pytest.fixture
-async def merchant(
-    bff: Any, unique_email: Callable[[], str]
-) -> AsyncIterator[httpx.AsyncClient]:
+async def merchant(bff: Any, unique_email: Callable[[], str]) -> AsyncIterator[httpx.AsyncClient]:
     """A signed-in merchant's client (no account yet)."""
     async with make_client(bff) as client:
         await signup(client, unique_email())
@@ -59,9 +57,7 @@ async def merchant(
 @pytest.fixture
 async def onboarded_merchant(merchant: httpx.AsyncClient) -> httpx.AsyncClient:
     """A signed-in merchant with a connected account."""
-    response = await post(
-        merchant, "/api/account", {"country": "US", "business_type": "company"}
-    )
+    response = await post(merchant, "/api/account", {"country": "US", "business_type": "company"})
     assert response.status_code == 201, response.text
     return merchant
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from gangway.accounts.models import AccountRequirement, ConnectedAccount
 
+from gangway.accounts.models import AccountRequirement, ConnectedAccount
 from tests.support.api import post
 from tests.support.emulator_server import EmulatorHandle
 from tests.support.hosted import open_form, submit
@@ -28,9 +28,7 @@ async def test_sign_up_to_resolved_requirements_and_refresh(
     browser: httpx.AsyncClient,
     emulator: EmulatorHandle,
 ) -> None:
-    created = await post(
-        merchant, "/api/account", {"country": "US", "business_type": "company"}
-    )
+    created = await post(merchant, "/api/account", {"country": "US", "business_type": "company"})
     assert created.status_code == 201, created.text
     account = created.json()
     assert account["id"].startswith("acct_")
@@ -54,9 +52,7 @@ async def test_sign_up_to_resolved_requirements_and_refresh(
     back = await merchant.get("/connect/return")
     assert back.status_code == 303
     assert back.headers["location"] == "/onboarding"
-    remaining = [
-        r for r in await _db_requirements(bff) if r.awaiting_action_from == "user"
-    ]
+    remaining = [r for r in await _db_requirements(bff) if r.awaiting_action_from == "user"]
     assert remaining == [], [r.description for r in remaining]
     status = (await merchant.get("/api/onboarding/status")).json()
     assert status["state"] in {"complete", "pending_verification"}
@@ -95,9 +91,7 @@ async def test_account_creation_is_idempotent(
     assert again.status_code == 200
     async with bff.state.db.read() as session:
         count = (
-            await session.execute(
-                sa.select(sa.func.count()).select_from(ConnectedAccount)
-            )
+            await session.execute(sa.select(sa.func.count()).select_from(ConnectedAccount))
         ).scalar_one()
     assert count == 1
 
@@ -108,9 +102,7 @@ async def test_twenty_concurrent_creates_make_one_account(
     token = (await merchant.get("/api/auth/session")).json()["csrf_token"]
     responses = await asyncio.gather(
         *(
-            merchant.post(
-                "/api/account", json={"country": "US"}, headers={"X-CSRF-Token": token}
-            )
+            merchant.post("/api/account", json={"country": "US"}, headers={"X-CSRF-Token": token})
             for _ in range(20)
         )
     )
@@ -121,16 +113,12 @@ async def test_twenty_concurrent_creates_make_one_account(
     assert len({r.json()["id"] for r in responses}) == 1
     async with bff.state.db.read() as session:
         count = (
-            await session.execute(
-                sa.select(sa.func.count()).select_from(ConnectedAccount)
-            )
+            await session.execute(sa.select(sa.func.count()).select_from(ConnectedAccount))
         ).scalar_one()
     assert count == 1
     async with httpx.AsyncClient() as raw:
         listed = (
-            await raw.get(
-                f"{emulator.base_url}/v2/core/accounts", headers=emulator.auth_headers
-            )
+            await raw.get(f"{emulator.base_url}/v2/core/accounts", headers=emulator.auth_headers)
         ).json()
     assert len(listed["data"]) == 1, "Stripe holds exactly one account"
 

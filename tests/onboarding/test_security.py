@@ -20,7 +20,9 @@ from tests.support.hosted import open_form, submit
 
 async def _audit_count(bff: Any) -> int:
     async with bff.state.db.read() as session:
-        return int((await session.execute(sa.select(sa.func.count()).select_from(LinkAudit))).scalar_one())
+        return int(
+            (await session.execute(sa.select(sa.func.count()).select_from(LinkAudit))).scalar_one()
+        )
 
 
 async def test_another_merchant_can_never_reach_this_account(
@@ -114,7 +116,7 @@ async def test_link_url_is_not_stored(bff: Any, onboarded_merchant: httpx.AsyncC
     async with bff.state.db.read() as session:
         tables = ["link_audits", "connected_accounts", "sessions", "account_requirements"]
         for table in tables:
-            rows = (await session.execute(sa.text(f"SELECT * FROM {table}"))).all()  # noqa: S608
+            rows = (await session.execute(sa.text(f"SELECT * FROM {table}"))).all()
             assert token not in repr(rows), table
     audit = await _audit_count(bff)
     assert audit == 1
@@ -125,7 +127,11 @@ async def test_account_update_refused_when_stripe_collects(
     emulator_settings: Callable[..., Any],
     unique_email: Callable[[], str],
 ) -> None:
-    bff = await app_factory(emulator_settings(account_dashboard="express", losses_collector="stripe", fees_collector="stripe"))
+    bff = await app_factory(
+        emulator_settings(
+            account_dashboard="express", losses_collector="stripe", fees_collector="stripe"
+        )
+    )
     async with make_client(bff) as client:
         await signup(client, unique_email())
         assert (await post(client, "/api/account", {"country": "US"})).status_code == 201
@@ -155,7 +161,9 @@ async def test_refresh_loop_ends_on_the_dashboard(
     onboarded_merchant: httpx.AsyncClient, emulator: EmulatorHandle
 ) -> None:
     await post(onboarded_merchant, "/api/onboarding/links", {"collect": "currently_due"})
-    locations = [(await onboarded_merchant.get("/connect/refresh")).headers["location"] for _ in range(4)]
+    locations = [
+        (await onboarded_merchant.get("/connect/refresh")).headers["location"] for _ in range(4)
+    ]
     assert all(loc.startswith(emulator.base_url) for loc in locations[:3])
     assert locations[3] == "/onboarding?notice=refresh_loop"
 
@@ -166,7 +174,11 @@ async def test_refresh_repeats_the_latest_parameters(
     await post(
         onboarded_merchant,
         "/api/onboarding/links",
-        {"collect": "currently_due", "future_requirements": "include", "use_case": "account_update"},
+        {
+            "collect": "currently_due",
+            "future_requirements": "include",
+            "use_case": "account_update",
+        },
     )
     await onboarded_merchant.get("/connect/refresh")
     async with bff.state.db.read() as session:

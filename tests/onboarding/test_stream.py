@@ -32,7 +32,9 @@ async def test_status_etag_and_304(onboarded_merchant: httpx.AsyncClient) -> Non
     assert cached.headers["etag"] == etag
     # Minting the first link moves the state on: a new version, a new ETag.
     await post(onboarded_merchant, "/api/onboarding/links", {})
-    changed = await onboarded_merchant.get("/api/onboarding/status", headers={"If-None-Match": etag})
+    changed = await onboarded_merchant.get(
+        "/api/onboarding/status", headers={"If-None-Match": etag}
+    )
     assert changed.status_code == 200
     assert changed.json()["state"] == "action_required"
     assert changed.json()["next_action"]["kind"] == "continue"

@@ -22,9 +22,7 @@ async def post(
     """POST JSON with the current session's CSRF token."""
     token = await csrf_token(client)
     headers = {"X-CSRF-Token": token, **kwargs.pop("headers", {})}
-    return await client.post(
-        path, json=body if body is not None else {}, headers=headers, **kwargs
-    )
+    return await client.post(path, json=body if body is not None else {}, headers=headers, **kwargs)
 
 
 async def signup(

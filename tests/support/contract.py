@@ -64,9 +64,7 @@ def _convert(node: Any) -> Any:
 
 @cache
 def _registry() -> Registry:
-    resource = Resource.from_contents(
-        _convert(load_contract()), default_specification=DRAFT202012
-    )
+    resource = Resource.from_contents(_convert(load_contract()), default_specification=DRAFT202012)
     return Registry().with_resource(_URI, resource)
 
 
@@ -77,9 +75,7 @@ _FORMATS = FormatChecker(formats=())
 def _date_time(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    if not re.match(
-        r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", value
-    ):
+    if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", value):
         raise ValueError(f"not an RFC 3339 date-time: {value!r}")
     datetime.fromisoformat(value)
     return True
@@ -93,9 +89,7 @@ def _check(pointer: str, instance: Any, what: str) -> None:
     validator = Draft202012Validator(
         {"$ref": _URI + pointer}, registry=_registry(), format_checker=_FORMATS
     )
-    errors = sorted(
-        validator.iter_errors(instance), key=lambda e: list(e.absolute_path)
-    )
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
     if errors:
         lines = []
         for error in errors[:10]:
@@ -103,9 +97,7 @@ def _check(pointer: str, instance: Any, what: str) -> None:
                 f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
             )
             lines.append(f"  {where}: {error.message[:300]}")
-        raise AssertionError(
-            f"{what} does not match the contract:\n" + "\n".join(lines)
-        )
+        raise AssertionError(f"{what} does not match the contract:\n" + "\n".join(lines))
 
 
 def validate_schema(name: str, instance: Any) -> None:
@@ -145,13 +137,9 @@ def validate_response(path_template: str, method: str, status: int, body: Any) -
     responses = operation["responses"]
     key = str(status) if str(status) in responses else "default"
     if key not in responses:
-        raise AssertionError(
-            f"{method.upper()} {path_template} does not document status {status}"
-        )
+        raise AssertionError(f"{method.upper()} {path_template} does not document status {status}")
     if key == "default" and 200 <= status < 300:
-        raise AssertionError(
-            f"{method.upper()} {path_template}: undocumented success {status}"
-        )
+        raise AssertionError(f"{method.upper()} {path_template}: undocumented success {status}")
     pointer = _pointer(
         "paths",
         path_template,

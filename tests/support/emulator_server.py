@@ -24,9 +24,9 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from stripe_emulator.app import create_app
 from stripe_emulator.config import EmulatorConfig
-
 from tests.support import contract
 
 TEST_API_KEY = "sk_test_emulator_123456789"
@@ -76,20 +76,14 @@ class ContractChecker:
         try:
             await self.app(scope, wrapped_receive, buffered_send)
         except Exception:
-            for (
-                message
-            ) in messages:  # a dropped connection: pass on what was sent, then fail
+            for message in messages:  # a dropped connection: pass on what was sent, then fail
                 await send(message)
             raise
         # Validate before the client sees the response, so a test can never outrun the check.
         if covered and template is not None:
-            status = next(
-                int(m["status"]) for m in messages if m["type"] == "http.response.start"
-            )
+            status = next(int(m["status"]) for m in messages if m["type"] == "http.response.start")
             body = b"".join(
-                m.get("body", b"")
-                for m in messages
-                if m["type"] == "http.response.body"
+                m.get("body", b"") for m in messages if m["type"] == "http.response.body"
             )
             self._check(scope, template, method, request_body, status, body)
         for message in messages:
@@ -107,17 +101,9 @@ class ContractChecker:
         self.handle.checked.append((method, str(scope["path"]), status))
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         try:
-            if (
-                method == "POST"
-                and status < 400
-                and not headers.get("x-skip-request-contract")
-            ):
-                contract.validate_request(
-                    template, method, json.loads(request_body or b"{}")
-                )
-            contract.validate_response(
-                template, method, status, json.loads(response_body)
-            )
+            if method == "POST" and status < 400 and not headers.get("x-skip-request-contract"):
+                contract.validate_request(template, method, json.loads(request_body or b"{}"))
+            contract.validate_response(template, method, status, json.loads(response_body))
         except (AssertionError, ValueError) as exc:
             self.handle.contract_violations.append(f"{method} {scope['path']}: {exc}")
 
@@ -132,9 +118,7 @@ def _free_socket() -> socket.socket:
 
 
 @contextmanager
-def running_emulator(
-    *, check_contract: bool = True, **overrides: Any
-) -> Iterator[EmulatorHandle]:
+def running_emulator(*, check_contract: bool = True, **overrides: Any) -> Iterator[EmulatorHandle]:
     """Start the emulator (config fields as keyword overrides) and yield its handle."""
     sock = _free_socket()
     port = sock.getsockname()[1]
@@ -152,9 +136,7 @@ def running_emulator(
     handle = EmulatorHandle(base_url=config.base_url, config=config, app=app)
     asgi: ASGIApp = ContractChecker(app, handle) if check_contract else app
     server = uvicorn.Server(
-        uvicorn.Config(
-            asgi, log_level="warning", lifespan="on", timeout_graceful_shutdown=1
-        )
+        uvicorn.Config(asgi, log_level="warning", lifespan="on", timeout_graceful_shutdown=1)
     )
 
     def serve() -> None:
@@ -174,9 +156,7 @@ def running_emulator(
         thread.join(timeout=10)
         sock.close()
     if handle.contract_violations:
-        raise AssertionError(
-            "contract violations:\n" + "\n".join(handle.contract_violations)
-        )
+        raise AssertionError("contract violations:\n" + "\n".join(handle.contract_violations))
 
 
 @dataclass
@@ -203,9 +183,7 @@ class WebhookReceiver:
         deadline = time.monotonic() + timeout
         while len(self.received) < count:
             if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"expected {count} deliveries, got {len(self.received)}"
-                )
+                raise AssertionError(f"expected {count} deliveries, got {len(self.received)}")
             time.sleep(0.02)
         return list(self.received)
 
@@ -244,9 +222,7 @@ def running_receiver(path: str = "/webhooks/stripe") -> Iterator[WebhookReceiver
         await send({"type": "http.response.body", "body": b"ok"})
 
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(
-        target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True
-    )
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.01)

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     inbox_workers: int = 1
     inbox_max_attempts: int = 8
     inbox_poll_seconds: float = 1.0
+    # A claimed event is re-claimable this long after its worker took it (crash recovery);
+    # a worker gives up on an attempt after half of it, so a live claim is never taken over.
+    inbox_lease_seconds: float = 120.0
+    # First retry delay of a failed inbox event; doubles per attempt (capped at 10 minutes).
+    inbox_retry_base_seconds: float = 2.0
+    # Seconds between reconciler sweeps; 0 turns the periodic sweep off (`gangway reconcile`).
     reconcile_interval_seconds: float = 300.0
     reconcile_stale_after: timedelta = timedelta(hours=6)
     stream_session_check_seconds: float = 2.0

@@ -14,7 +14,6 @@ from fastapi.openapi.utils import get_openapi
 
 from gangway.core.errors import PROBLEM_MEDIA_TYPE
 
-
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 
