@@ -66,8 +66,8 @@ frontend-dev: setup ## Vite with hot reload on :5173, proxying the API to `make 
 # --- checks
 
 lint: setup ## ruff, ruff format --check, mypy --strict
-	$(VENV)/bin/ruff check $(BACKEND) tests scripts
-	$(VENV)/bin/ruff format --check $(BACKEND) tests scripts
+	$(VENV)/bin/ruff check $(BACKEND) tests scripts bench
+	$(VENV)/bin/ruff format --check $(BACKEND) tests scripts bench
 	cd $(BACKEND) && ../$(VENV)/bin/mypy gangway stripe_emulator
 
 format: setup ## Apply ruff's fixes and formatting

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader
 
-from gangway.auth.models import AuthSession, Merchant
+from gangway.auth.models import Merchant
 from gangway.auth.passwords import PasswordHasher
-from gangway.auth.service import AuthService
+from gangway.auth.service import AuthService, LiveSession
 from gangway.core.deps import DatabaseDep, SettingsDep
 from gangway.core.errors import CsrfFailed, Unauthorized, UnsupportedMediaType
 
@@ -45,11 +45,11 @@ async def get_current_session(
     service: AuthServiceDep,
     settings: SettingsDep,
     _cookie: Annotated[str | None, Security(session_cookie_scheme)] = None,
-) -> AuthSession | None:
+) -> LiveSession | None:
     """The live session for this request's cookie, or None. Loaded once per request."""
-    cached: AuthSession | object | None = getattr(request.state, "gangway_session", _UNLOADED)
+    cached: LiveSession | object | None = getattr(request.state, "gangway_session", _UNLOADED)
     if cached is not _UNLOADED:
-        assert cached is None or isinstance(cached, AuthSession)
+        assert cached is None or isinstance(cached, LiveSession)
         return cached
     token = request.cookies.get(settings.session_cookie_name)
     current = await service.load_session(token)
@@ -57,14 +57,12 @@ async def get_current_session(
     return current
 
 
-OptionalSessionDep = Annotated[AuthSession | None, Depends(get_current_session)]
+OptionalSessionDep = Annotated[LiveSession | None, Depends(get_current_session)]
 
 
-async def get_current_merchant(
-    request: Request, session: OptionalSessionDep, service: AuthServiceDep
-) -> Merchant:
+async def get_current_merchant(request: Request, session: OptionalSessionDep) -> Merchant:
     """The signed-in merchant; 401 otherwise."""
-    merchant = await service.merchant_for(session) if session else None
+    merchant = session.merchant if session else None
     if merchant is None:
         raise Unauthorized("Sign in to continue.")
     request.state.merchant_id = merchant.id
@@ -99,5 +97,5 @@ async def csrf_protect(
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise UnsupportedMediaType("Send a JSON body with Content-Type: application/json.")
-    if session is None or not token or not hmac.compare_digest(token, session.csrf_token):
+    if session is None or not token or not hmac.compare_digest(token, session.row.csrf_token):
         raise CsrfFailed("Missing or wrong X-CSRF-Token; fetch GET /api/auth/session first.")

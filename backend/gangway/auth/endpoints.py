@@ -57,7 +57,7 @@ async def get_session(
         issued = await service.issue_session(None, replacing=None)
         _set_cookie(response, settings, issued)
         return _public(service, issued.row, None)
-    return _public(service, current, await service.merchant_for(current))
+    return _public(service, current.row, current.merchant)
 
 
 @router.post(
@@ -76,7 +76,7 @@ async def signup(
     settings: SettingsDep,
 ) -> SessionPublic:
     merchant = await service.signup(body.email, body.password, body.business_name)
-    issued = await service.issue_session(merchant.id, replacing=current.id if current else None)
+    issued = await service.issue_session(merchant.id, replacing=current.row.id if current else None)
     _set_cookie(response, settings, issued)
     return _public(service, issued.row, merchant)
 
@@ -99,7 +99,7 @@ async def login(
     """Sign in. The pre-sign-in session is replaced: its token stops working."""
     client_ip = request.client.host if request.client else "unknown"
     merchant = await service.authenticate(body.email, body.password, client_ip)
-    issued = await service.issue_session(merchant.id, replacing=current.id if current else None)
+    issued = await service.issue_session(merchant.id, replacing=current.row.id if current else None)
     _set_cookie(response, settings, issued)
     return _public(service, issued.row, merchant)
 
@@ -116,7 +116,7 @@ async def logout(
 ) -> Response:
     """End the session server-side; its cookie stops working everywhere at once."""
     if current is not None:
-        await service.end_session(current)
+        await service.end_session(current.row)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(
         settings.session_cookie_name,

@@ -16,13 +16,17 @@ async def merchant_by_email(session: AsyncSession, email: str) -> Merchant | Non
     return result.scalars().first()
 
 
-async def merchant_by_id(session: AsyncSession, merchant_id: str) -> Merchant | None:
-    return await session.get(Merchant, merchant_id)
-
-
-async def session_by_token_hash(session: AsyncSession, token_hash: str) -> AuthSession | None:
-    result = await session.execute(select(AuthSession).where(AuthSession.token_hash == token_hash))
-    return result.scalars().first()
+async def session_by_token_hash(
+    session: AsyncSession, token_hash: str
+) -> tuple[AuthSession, Merchant | None] | None:
+    """The session and its merchant (if signed in), in one query."""
+    result = await session.execute(
+        select(AuthSession, Merchant)
+        .outerjoin(Merchant, col(Merchant.id) == col(AuthSession.merchant_id))
+        .where(col(AuthSession.token_hash) == token_hash)
+    )
+    row = result.first()
+    return (row[0], row[1]) if row else None
 
 
 async def delete_session(session: AsyncSession, session_id: int) -> None:

@@ -53,6 +53,14 @@ class IssuedSession:
 
 
 @dataclass(frozen=True)
+class LiveSession:
+    """A session that is valid right now, with its merchant (None before sign-in)."""
+
+    row: AuthSession
+    merchant: Merchant | None
+
+
+@dataclass(frozen=True)
 class AuthService:
     """Stateless service; dependencies are passed in at construction."""
 
@@ -82,7 +90,7 @@ class AuthService:
             session.add(row)
         return IssuedSession(token, row)
 
-    async def load_session(self, token: str | None, *, touch: bool = True) -> AuthSession | None:
+    async def load_session(self, token: str | None, *, touch: bool = True) -> LiveSession | None:
         """The live session for a cookie token, or None. Expired sessions are deleted.
 
         ``touch=False`` checks without counting as activity (an open status stream is not).
@@ -90,9 +98,10 @@ class AuthService:
         if not token or len(token) > 200:
             return None
         async with self.db.read() as session:
-            row = await repository.session_by_token_hash(session, hash_token(token))
-        if row is None:
+            found = await repository.session_by_token_hash(session, hash_token(token))
+        if found is None:
             return None
+        row, merchant = found
         now = utcnow()
         idle_deadline = row.last_seen_at + self.settings.session_idle_timeout
         if now >= row.expires_at or now >= idle_deadline:
@@ -105,7 +114,7 @@ class AuthService:
                 if live is not None:
                     live.last_seen_at = now
             row.last_seen_at = now
-        return row
+        return LiveSession(row, merchant)
 
     async def end_session(self, row: AuthSession) -> None:
         assert row.id is not None
@@ -115,12 +124,6 @@ class AuthService:
     def session_expires_at(self, row: AuthSession) -> datetime:
         """When the session ends if left idle, capped by its absolute expiry."""
         return min(row.expires_at, row.last_seen_at + self.settings.session_idle_timeout)
-
-    async def merchant_for(self, row: AuthSession) -> Merchant | None:
-        if row.merchant_id is None:
-            return None
-        async with self.db.read() as session:
-            return await repository.merchant_by_id(session, row.merchant_id)
 
     # --- sign-up and sign-in
 

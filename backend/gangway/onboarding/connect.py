@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from fastapi.responses import RedirectResponse
 
-from gangway.auth.dependencies import AuthServiceDep, OptionalSessionDep
+from gangway.auth.dependencies import OptionalSessionDep
 from gangway.core.errors import GangwayError
 from gangway.onboarding.dependencies import OnboardingServiceDep
 from gangway.onboarding.service import RefreshLoop
@@ -34,10 +34,8 @@ def _see_other(location: str) -> Response:
     response_class=Response,
     responses={303: {"description": "To a fresh Stripe link, the onboarding page, or sign-in"}},
 )
-async def connect_refresh(
-    session: OptionalSessionDep, auth: AuthServiceDep, service: OnboardingServiceDep
-) -> Response:
-    merchant = await auth.merchant_for(session) if session else None
+async def connect_refresh(session: OptionalSessionDep, service: OnboardingServiceDep) -> Response:
+    merchant = session.merchant if session else None
     if merchant is None:
         return _see_other(SIGN_IN)  # nothing minted for a browser without a session
     try:
@@ -57,10 +55,8 @@ async def connect_refresh(
     response_class=Response,
     responses={303: {"description": "To the onboarding page, or sign-in"}},
 )
-async def connect_return(
-    session: OptionalSessionDep, auth: AuthServiceDep, service: OnboardingServiceDep
-) -> Response:
-    merchant = await auth.merchant_for(session) if session else None
+async def connect_return(session: OptionalSessionDep, service: OnboardingServiceDep) -> Response:
+    merchant = session.merchant if session else None
     if merchant is None:
         return _see_other(SIGN_IN)
     await service.sync_on_return(merchant.id)
