@@ -15,7 +15,7 @@ DEV_ENV := GANGWAY_DATABASE_URL=sqlite+aiosqlite:///./$(DATA)/gangway.db \
 	GANGWAY_STRIPE_WEBHOOK_SECRETS=$(DEV_WEBHOOK_SECRET) \
 	GANGWAY_LOG_FORMAT=console
 
-.PHONY: help setup dev test lint format openapi migrate migration build frontend-dev \
+.PHONY: help setup dev test lint format openapi migrate migration build frontend-dev bench \
 	test-python test-postgres test-frontend test-e2e check-frontend clean
 
 help: ## List the targets
@@ -71,8 +71,11 @@ lint: setup ## ruff, ruff format --check, mypy --strict
 	cd $(BACKEND) && ../$(VENV)/bin/mypy gangway stripe_emulator
 
 format: setup ## Apply ruff's fixes and formatting
-	$(VENV)/bin/ruff check --fix $(BACKEND) tests scripts
-	$(VENV)/bin/ruff format $(BACKEND) tests scripts
+	$(VENV)/bin/ruff check --fix $(BACKEND) tests scripts bench
+	$(VENV)/bin/ruff format $(BACKEND) tests scripts bench
+
+bench: setup ## Latency and throughput benchmarks (printed, not asserted)
+	$(PY) bench/status_api.py
 
 openapi: setup ## Regenerate openapi.json and the SPA's typed client
 	$(PY) scripts/openapi.py openapi.json

@@ -30,6 +30,8 @@ from gangway.onboarding.live import StatusHub
 from gangway.ops.endpoints import router as ops_router
 from gangway.ops.metrics import Metrics, MetricsMiddleware
 from gangway.stripe_gateway import StripeGateway
+from gangway.webhooks.endpoints import router as webhooks_router
+from gangway.webhooks.worker import start_webhook_runtime
 
 DEFAULT_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
@@ -55,9 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.stripe = StripeGateway(settings, metrics)
         app.state.status_hub = hub = StatusHub(db)
         await hub.start()
+        app.state.webhooks = webhooks = await start_webhook_runtime(
+            settings, db, app.state.stripe, hub, metrics
+        )
         try:
             yield
         finally:
+            await webhooks.stop()
             await hub.stop()
             await app.state.stripe.aclose()
             await db.dispose()
@@ -82,6 +88,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "description": "Links to Stripe-hosted onboarding and the status.",
             },
             {"name": "connect", "description": "Where Stripe sends the browser back."},
+            {
+                "name": "webhooks",
+                "description": "Stripe's signed event notifications (no session, no CSRF token).",
+            },
             {"name": "ops", "description": "Liveness, readiness and metrics."},
         ],
         responses=problem_responses(500),
@@ -99,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(onboarding_router)
     app.include_router(api)
     app.include_router(connect_router)
+    app.include_router(webhooks_router)  # signature-authenticated: outside the CSRF router
     app.include_router(ops_router)
     app.include_router(spa_router(settings.frontend_dist or DEFAULT_DIST))
 

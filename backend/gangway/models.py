@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
 from gangway.auth.models import AuthSession, LoginThrottle, Merchant
 from gangway.onboarding.models import LinkAudit
+from gangway.webhooks.models import InboxEvent, SyncState
 
 metadata = SQLModel.metadata
 
@@ -13,8 +14,10 @@ __all__ = [
     "AccountRequirement",
     "AuthSession",
     "ConnectedAccount",
+    "InboxEvent",
     "LinkAudit",
     "LoginThrottle",
     "Merchant",
+    "SyncState",
     "metadata",
 ]

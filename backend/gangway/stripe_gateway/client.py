@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import stripe
@@ -59,6 +60,17 @@ ACCOUNT_EVENT_TYPES = [
     "v2.core.account[configuration.merchant].capability_status_updated",
     "v2.core.account_link.returned",
 ]
+
+
+class _DropSdkBodies(logging.Filter):
+    """The SDK logs whole response bodies at DEBUG: an Account Link's URL would be among them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+_SDK_LOGGER = logging.getLogger("stripe")
+_SDK_LOGGER.addFilter(_DropSdkBodies())
 
 
 def needs_configurations_param(api_version: str) -> bool:
@@ -203,12 +215,15 @@ class StripeGateway:
             params: dict[str, Any] = {"types": [event_type], "limit": limit}
             if gt_created:
                 params["created"] = {"gt": gt_created}
-            page = await self._call(
-                "events.list",
-                lambda params=params: self._client.v2.core.events.list_async(params),  # type: ignore[misc]
-            )
-            records.extend(EventRecord.model_validate(item.to_dict()) for item in page.data)
+            # Follow ``next_page_url``: pages run newest first, so stopping at the first page
+            # would drop the oldest events while the caller's cursor moves past them.
+            items = await self._call("events.list", partial(self._list_all_events, params))
+            records.extend(EventRecord.model_validate(item) for item in items)
         return sorted(records, key=lambda record: (record.created, record.id))
+
+    async def _list_all_events(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        page = await self._client.v2.core.events.list_async(params)  # type: ignore[arg-type]
+        return [item.to_dict() async for item in page.auto_paging_iter()]
 
     async def create_event_destination(self, *, url: str, name: str) -> tuple[str, str]:
         """Create a thin-payload webhook destination for the account events; (id, secret)."""
@@ -252,7 +267,8 @@ class StripeGateway:
                 )
             except stripe.SignatureVerificationError:
                 continue
-            except (ValueError, KeyError, TypeError) as exc:
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                # AttributeError: the SDK assumes a JSON object (a signed ``[]`` reached it).
                 raise WebhookSignatureInvalid("The notification body is malformed.") from exc
             try:
                 return EventNotification.model_validate(json.loads(raw_body))
