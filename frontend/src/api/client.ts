@@ -1,0 +1,210 @@
+/**
+ * The one typed client for the BFF: openapi-fetch over the generated `paths`, plus
+ * - the CSRF header on every unsafe request (the token comes from the session endpoint),
+ * - problem+json errors turned into `ApiError`,
+ * - a hook for "401 from a signed-in call" so the app can send the merchant to sign in.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema';
+import type {
+  AccountCreateBody,
+  AccountPublic,
+  LinkCreateBody,
+  LoginBody,
+  OnboardingLink,
+  OnboardingStatus,
+  Problem,
+  SessionPublic,
+  SignupBody,
+} from './types';
+
+let csrfToken: string | null = null;
+let unauthorizedHandler: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
+/** Called when a signed-in call answers 401 (session expired or ended elsewhere). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  unauthorizedHandler = handler;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  /** Seconds from the Retry-After header, when the server sent one. */
+  readonly retryAfter: number | null;
+
+  constructor(status: number, problem: Problem, retryAfter: number | null) {
+    super(problemMessage(problem, status));
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+
+  /** True when the problem `type` URI ends with the given slug, e.g. "email-taken". */
+  hasType(slug: string): boolean {
+    return typeof this.problem.type === 'string' && this.problem.type.endsWith(`/${slug}`);
+  }
+}
+
+export function problemMessage(problem: Problem, status: number): string {
+  if (typeof problem.detail === 'string' && problem.detail.trim()) return problem.detail;
+  if (typeof problem.title === 'string' && problem.title.trim()) return problem.title;
+  return `Request failed (${String(status)})`;
+}
+
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const csrfMiddleware: Middleware = {
+  onRequest({ request }) {
+    if (UNSAFE.has(request.method.toUpperCase())) {
+      if (csrfToken) request.headers.set('X-CSRF-Token', csrfToken);
+      request.headers.set('Content-Type', 'application/json');
+    }
+    request.headers.set('Accept', 'application/json, application/problem+json');
+    return request;
+  },
+};
+
+function origin(): string {
+  return typeof window !== 'undefined' ? window.location.origin : '';
+}
+
+export const client = createClient<paths>({
+  baseUrl: origin(),
+  credentials: 'same-origin',
+  // Resolve fetch at call time so tests can stub it.
+  fetch: (request: Request) => globalThis.fetch(request),
+});
+client.use(csrfMiddleware);
+
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+function toProblem(error: unknown, response: Response): Problem {
+  if (error && typeof error === 'object') return error as Problem;
+  if (typeof error === 'string' && error.trim()) {
+    return { title: response.statusText || 'Error', status: response.status, detail: error };
+  }
+  return { title: response.statusText || 'Error', status: response.status };
+}
+
+function isAuthEndpoint(url: string): boolean {
+  try {
+    return new URL(url, 'http://x').pathname.startsWith('/api/auth/');
+  } catch {
+    return false;
+  }
+}
+
+async function unwrap<T>(call: () => Promise<FetchResult<T>>, retryCsrf = true): Promise<T> {
+  let result: FetchResult<T>;
+  try {
+    result = await call();
+  } catch {
+    throw new ApiError(
+      0,
+      { title: 'Network error', detail: 'Could not reach the server. Check your connection and try again.' },
+      null,
+    );
+  }
+  const { response } = result;
+  if (response.ok) return result.data as T;
+
+  const problem = toProblem(result.error, response);
+
+  // A stale CSRF token (rotated by a sign-in in another tab): refresh it once and retry.
+  if (response.status === 403 && retryCsrf && /csrf/i.test(`${problem.type ?? ''} ${problem.title ?? ''}`)) {
+    await getSession();
+    return unwrap(call, false);
+  }
+  if (response.status === 401 && !isAuthEndpoint(response.url) && unauthorizedHandler) {
+    unauthorizedHandler();
+  }
+  throw new ApiError(response.status, problem, parseRetryAfter(response.headers.get('Retry-After')));
+}
+
+// ---- Endpoints -------------------------------------------------------------------------
+
+export async function getSession(): Promise<SessionPublic> {
+  const session = await unwrap(() => client.GET('/api/auth/session'));
+  setCsrfToken(session.csrf_token);
+  return session;
+}
+
+/** Make sure we hold a CSRF token before an unsafe call (e.g. the first login). */
+export async function ensureCsrfToken(): Promise<void> {
+  if (!csrfToken) await getSession();
+}
+
+export async function signup(body: SignupBody): Promise<SessionPublic> {
+  await ensureCsrfToken();
+  const session = await unwrap(() => client.POST('/api/auth/signup', { body }));
+  setCsrfToken(session.csrf_token);
+  return session;
+}
+
+export async function login(body: LoginBody): Promise<SessionPublic> {
+  await ensureCsrfToken();
+  const session = await unwrap(() => client.POST('/api/auth/login', { body }));
+  setCsrfToken(session.csrf_token);
+  return session;
+}
+
+export async function logout(): Promise<void> {
+  await ensureCsrfToken();
+  try {
+    await unwrap(() => client.POST('/api/auth/logout', { body: {} as never }));
+  } finally {
+    setCsrfToken(null);
+  }
+}
+
+export async function getAccount(): Promise<AccountPublic | null> {
+  try {
+    return await unwrap(() => client.GET('/api/account'));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+export async function createAccount(body: AccountCreateBody): Promise<AccountPublic> {
+  await ensureCsrfToken();
+  return unwrap(() => client.POST('/api/account', { body }));
+}
+
+export async function createOnboardingLink(body: LinkCreateBody): Promise<OnboardingLink> {
+  await ensureCsrfToken();
+  return unwrap(() => client.POST('/api/onboarding/links', { body }));
+}
+
+export async function getOnboardingStatus(): Promise<OnboardingStatus> {
+  return unwrap(() => client.GET('/api/onboarding/status'));
+}
+
+export async function syncOnboardingStatus(): Promise<OnboardingStatus> {
+  await ensureCsrfToken();
+  return unwrap(() => client.POST('/api/onboarding/sync', { body: {} as never }));
+}
+
+export const STATUS_STREAM_URL = '/api/onboarding/status/stream';

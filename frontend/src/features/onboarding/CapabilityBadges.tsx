@@ -1,0 +1,30 @@
+import type { Capability } from '../../api/types';
+import { capabilityStatus } from './copy';
+
+export function CapabilityBadges({ capabilities }: { capabilities: Capability[] }) {
+  return (
+    <section className="card" aria-labelledby="capabilities-title">
+      <h2 id="capabilities-title" className="card-title">
+        Capabilities
+      </h2>
+      {capabilities.length === 0 ? (
+        <p className="muted empty">Available once your Stripe account exists.</p>
+      ) : (
+        <ul className="capabilities">
+          {capabilities.map((c) => {
+            const s = capabilityStatus(c.status);
+            return (
+              <li key={c.name} className="capability">
+                <span className="capability-label">{c.label}</span>
+                <span className={`badge tone-${s.tone}`} data-testid={`capability-${c.name}`}>
+                  <span className="badge-dot" aria-hidden="true" />
+                  {s.label}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type SubmitEvent } from 'react';
+import { createAccount } from '../../api/client';
+import type { BusinessType } from '../../api/types';
+import { Alert } from '../../components/Alert';
+import { Button } from '../../components/Button';
+import { SelectField } from '../../components/Field';
+import { applyStatus, statusKey } from './status';
+import { getOnboardingStatus } from '../../api/client';
+
+export const COUNTRIES = [
+  { value: 'US', label: 'United States' },
+  { value: 'CA', label: 'Canada' },
+  { value: 'GB', label: 'United Kingdom' },
+  { value: 'IE', label: 'Ireland' },
+  { value: 'AU', label: 'Australia' },
+  { value: 'NZ', label: 'New Zealand' },
+  { value: 'DE', label: 'Germany' },
+  { value: 'FR', label: 'France' },
+  { value: 'ES', label: 'Spain' },
+  { value: 'IT', label: 'Italy' },
+  { value: 'NL', label: 'Netherlands' },
+  { value: 'BE', label: 'Belgium' },
+  { value: 'AT', label: 'Austria' },
+  { value: 'SE', label: 'Sweden' },
+  { value: 'DK', label: 'Denmark' },
+  { value: 'FI', label: 'Finland' },
+  { value: 'NO', label: 'Norway' },
+  { value: 'CH', label: 'Switzerland' },
+  { value: 'PT', label: 'Portugal' },
+  { value: 'PL', label: 'Poland' },
+  { value: 'JP', label: 'Japan' },
+  { value: 'SG', label: 'Singapore' },
+  { value: 'HK', label: 'Hong Kong' },
+  { value: 'MX', label: 'Mexico' },
+  { value: 'BR', label: 'Brazil' },
+] as const;
+
+const BUSINESS_TYPES: { value: BusinessType | ''; label: string }[] = [
+  { value: '', label: 'Decide on Stripe' },
+  { value: 'individual', label: 'Individual or sole proprietor' },
+  { value: 'company', label: 'Company' },
+  { value: 'non_profit', label: 'Non-profit' },
+  { value: 'government_entity', label: 'Government entity' },
+];
+
+/** Shown when the merchant has no connected account yet: creates it, then "Start onboarding" appears. */
+export function CreateAccountForm() {
+  const queryClient = useQueryClient();
+  const [country, setCountry] = useState('US');
+  const [businessType, setBusinessType] = useState<BusinessType | ''>('individual');
+
+  const mutation = useMutation({
+    mutationFn: async () => {
+      await createAccount(businessType ? { country, business_type: businessType } : { country });
+      return getOnboardingStatus();
+    },
+    onSuccess: (status) => {
+      applyStatus(queryClient, status);
+      void queryClient.invalidateQueries({ queryKey: ['account'] });
+    },
+    onError: () => {
+      void queryClient.invalidateQueries({ queryKey: statusKey });
+    },
+  });
+
+  const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    mutation.mutate();
+  };
+
+  return (
+    <form className="form create-account" onSubmit={onSubmit} aria-label="Create your Stripe account">
+      <div className="form-row">
+        <SelectField
+          label="Country"
+          hint="Where your business is based."
+          name="country"
+          value={country}
+          options={COUNTRIES}
+          onChange={(e) => {
+            setCountry(e.target.value);
+          }}
+        />
+        <SelectField
+          label="Business type"
+          name="business_type"
+          value={businessType}
+          options={BUSINESS_TYPES}
+          onChange={(e) => {
+            setBusinessType(e.target.value as BusinessType | '');
+          }}
+        />
+      </div>
+      {mutation.isError && <Alert tone="error">{mutation.error.message}</Alert>}
+      <Button type="submit" pending={mutation.isPending} pendingLabel="Creating account…">
+        Create Stripe account
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,181 @@
+import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useLocation } from 'react-router';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppRoutes } from '../../App';
+import { setCsrfToken } from '../../api/client';
+import { FakeEventSource } from '../../test/fakeEventSource';
+import { jsonResponse, mockFetch, renderWithProviders, requirement, status } from '../../test/utils';
+import { markDeparture } from './departure';
+
+const session = {
+  merchant: { id: 'm_1', email: 'ada@example.com', business_name: 'Ada Bakery' },
+  csrf_token: 'csrf-1',
+  expires_at: '2027-03-03T12:00:00Z',
+};
+const anonymous = { merchant: null, csrf_token: 'anon', expires_at: '2027-03-03T12:00:00Z' };
+
+function LocationProbe() {
+  const location = useLocation();
+  return <output data-testid="location">{location.pathname + location.search}</output>;
+}
+
+describe('DashboardPage', () => {
+  beforeEach(() => {
+    FakeEventSource.instances = [];
+    vi.stubGlobal('EventSource', FakeEventSource);
+    setCsrfToken(null);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('updates from the stream without a reload and announces the new state', async () => {
+    let signedIn = true;
+    mockFetch((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/api/auth/session') return jsonResponse(200, signedIn ? session : anonymous);
+      if (path === '/api/onboarding/status') return jsonResponse(200, status({ state: 'pending_verification', next_action: null }));
+      return jsonResponse(404, { title: 'Not Found', status: 404 });
+    });
+    renderWithProviders(<AppRoutes />, { route: '/onboarding' });
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Stripe is verifying your information' })).toBeInTheDocument();
+    const source = FakeEventSource.latest();
+    expect(source.url).toBe('/api/onboarding/status/stream');
+    act(() => {
+      source.open();
+    });
+    expect(await screen.findByText('Live updates on')).toBeInTheDocument();
+
+    act(() => {
+      source.emit(
+        'status',
+        status({
+          state: 'complete',
+          next_action: null,
+          version: 2,
+          requirements: { past_due: [], currently_due: [], eventually_due: [] },
+          capabilities: [
+            { name: 'card_payments', label: 'Card payments', status: 'active' },
+            { name: 'payouts', label: 'Payouts', status: 'active' },
+          ],
+        }),
+        '2',
+      );
+    });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Onboarding complete' })).toBeInTheDocument();
+    expect(screen.getByTestId('state-announcer')).toHaveTextContent('Status updated: Onboarding complete.');
+    expect(screen.getByTestId('capability-payouts')).toHaveTextContent('Active');
+
+    // An older snapshot arriving late is ignored.
+    act(() => {
+      source.emit('status', status({ state: 'action_required', version: 1 }), '1');
+    });
+    expect(screen.getByRole('heading', { level: 1, name: 'Onboarding complete' })).toBeInTheDocument();
+    signedIn = false;
+  });
+
+  it('when the stream ends because the session did, sends the merchant to sign in and back', async () => {
+    let sessionEnded = false;
+    mockFetch((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/api/auth/session') return jsonResponse(200, sessionEnded ? anonymous : session);
+      if (path === '/api/onboarding/status') {
+        return sessionEnded
+          ? jsonResponse(401, { type: 'about:blank', title: 'Unauthorized', status: 401 })
+          : jsonResponse(200, status());
+      }
+      return jsonResponse(404, { title: 'Not Found', status: 404 });
+    });
+    renderWithProviders(
+      <>
+        <AppRoutes />
+        <LocationProbe />
+      </>,
+      { route: '/onboarding' },
+    );
+    expect(await screen.findByRole('heading', { level: 1, name: 'Stripe needs more information' })).toBeInTheDocument();
+
+    sessionEnded = true;
+    act(() => {
+      FakeEventSource.latest().fail();
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId('location')).toHaveTextContent('/login?next=%2Fonboarding');
+    });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+  });
+
+  it('offers the create-account form when there is no account, then the start button', async () => {
+    let created = false;
+    let body: unknown;
+    mockFetch(async (req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/api/auth/session') return jsonResponse(200, session);
+      if (path === '/api/account' && req.method === 'POST') {
+        body = await req.json();
+        created = true;
+        return jsonResponse(201, { id: 'acct_1', country: 'GB', business_type: 'company', dashboard: 'express', created_at: '2027-03-03T10:00:00Z' });
+      }
+      if (path === '/api/onboarding/status') {
+        return jsonResponse(
+          200,
+          created
+            ? status({
+                state: 'not_started',
+                version: 2,
+                next_action: { kind: 'start', use_case: 'account_onboarding', collect: 'currently_due', future_requirements: 'omit' },
+              })
+            : status({ state: 'no_account', next_action: null, capabilities: [], requirements: { past_due: [], currently_due: [], eventually_due: [] } }),
+        );
+      }
+      return jsonResponse(404, { title: 'Not Found', status: 404 });
+    });
+    renderWithProviders(<AppRoutes />, { route: '/onboarding' });
+    const user = userEvent.setup();
+    await screen.findByRole('heading', { level: 1, name: 'Set up payments' });
+    await user.selectOptions(screen.getByLabelText('Country'), 'GB');
+    await user.selectOptions(screen.getByLabelText('Business type'), 'company');
+    await user.click(screen.getByRole('button', { name: 'Create Stripe account' }));
+    expect(await screen.findByRole('button', { name: 'Start onboarding' })).toBeInTheDocument();
+    expect(body).toEqual({ country: 'GB', business_type: 'company' });
+  });
+
+  it('after returning from Stripe, shows "Checking with Stripe…" until the sync answers', async () => {
+    markDeparture(3);
+    let answerSync: () => void = () => undefined;
+    const syncGate = new Promise<void>((resolve) => {
+      answerSync = resolve;
+    });
+    mockFetch(async (req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/api/auth/session') return jsonResponse(200, session);
+      if (path === '/api/onboarding/status') return jsonResponse(200, status({ version: 3 }));
+      if (path === '/api/onboarding/sync') {
+        await syncGate;
+        return jsonResponse(200, status({ state: 'pending_verification', next_action: null, version: 4 }));
+      }
+      return jsonResponse(404, { title: 'Not Found', status: 404 });
+    });
+    renderWithProviders(<AppRoutes />, { route: '/onboarding' });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Checking with Stripe…' })).toBeInTheDocument();
+    answerSync();
+    expect(await screen.findByRole('heading', { level: 1, name: 'Stripe is verifying your information' })).toBeInTheDocument();
+  });
+
+  it('explains a refresh loop', async () => {
+    mockFetch((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/api/auth/session') return jsonResponse(200, session);
+      if (path === '/api/onboarding/status') {
+        return jsonResponse(200, status({ requirements: { past_due: [], currently_due: [requirement()], eventually_due: [] } }));
+      }
+      return jsonResponse(404, { title: 'Not Found', status: 404 });
+    });
+    renderWithProviders(<AppRoutes />, { route: '/onboarding?notice=refresh_loop' });
+    expect(await screen.findByText("We couldn't reopen Stripe's form")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByText("We couldn't reopen Stripe's form")).not.toBeInTheDocument();
+  });
+});

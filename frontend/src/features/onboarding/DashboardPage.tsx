@@ -1,0 +1,169 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { syncOnboardingStatus } from '../../api/client';
+import type { OnboardingStatus } from '../../api/types';
+import { Alert } from '../../components/Alert';
+import { AppShell } from '../../components/AppShell';
+import { Button } from '../../components/Button';
+import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { SignOutButton } from '../auth/SignOutButton';
+import { useSession } from '../auth/session';
+import { CapabilityBadges } from './CapabilityBadges';
+import { stateCopy } from './copy';
+import { CreateAccountForm } from './CreateAccountForm';
+import { clearDeparture, peekDeparture } from './departure';
+import { PrimaryAction } from './PrimaryAction';
+import { RequirementChecklist } from './RequirementChecklist';
+import { StateAnnouncer } from './StateAnnouncer';
+import { StatusHeader } from './StatusHeader';
+import { applyStatus, useOnboardingStatus } from './status';
+import { SyncInfo } from './SyncInfo';
+import { useStatusStream } from './useStatusStream';
+
+const RETURN_TIMEOUT_MS = 15_000;
+const POLL_MS = 4_000;
+
+function CheckingWithStripe() {
+  return (
+    <section className="status-card tone-neutral checking" aria-labelledby="checking-title">
+      <div className="checking-row" role="status">
+        <span className="spinner spinner-lg" aria-hidden="true" />
+        <h1 id="checking-title" className="status-headline">
+          Checking with Stripe…
+        </h1>
+      </div>
+      <p className="status-detail">Getting the latest from Stripe. This only takes a moment.</p>
+    </section>
+  );
+}
+
+function RefreshLoopNotice({ onDismiss }: { onDismiss: () => void }) {
+  return (
+    <Alert tone="warning" role="status" title="We couldn't reopen Stripe's form" className="notice">
+      <p>
+        The onboarding link kept expiring, so we stopped trying to avoid a loop. This can happen when the form is open in
+        more than one tab or was left open for a long time. Use the button below to get a fresh link.
+      </p>
+      <Button variant="ghost" className="btn-sm" onClick={onDismiss}>
+        Dismiss
+      </Button>
+    </Alert>
+  );
+}
+
+export function DashboardPage() {
+  const queryClient = useQueryClient();
+  const session = useSession();
+  const [params, setParams] = useSearchParams();
+  const notice = params.get('notice');
+
+  // Back from Stripe? Then show "Checking with Stripe…" until fresh status arrives.
+  const [departure] = useState(peekDeparture);
+  const [checking, setChecking] = useState(departure !== null);
+  const syncStarted = useRef(false);
+
+  const onStreamStatus = useCallback(
+    (s: OnboardingStatus) => {
+      if (departure && (departure.version === null || s.version > departure.version)) setChecking(false);
+    },
+    [departure],
+  );
+  const mode = useStatusStream(true, onStreamStatus);
+  const status = useOnboardingStatus(mode === 'live' ? false : POLL_MS);
+
+  const returnSync = useMutation({
+    mutationFn: syncOnboardingStatus,
+    onSuccess: (s) => {
+      applyStatus(queryClient, s);
+    },
+    onSettled: () => {
+      setChecking(false);
+    },
+  });
+  const { mutate: runReturnSync } = returnSync;
+
+  useEffect(() => {
+    if (!departure) return;
+    clearDeparture();
+    if (!syncStarted.current) {
+      syncStarted.current = true;
+      runReturnSync();
+    }
+    const timer = window.setTimeout(() => {
+      setChecking(false);
+    }, RETURN_TIMEOUT_MS);
+    return () => {
+      window.clearTimeout(timer);
+    };
+  }, [departure, runReturnSync]);
+
+  const data = status.data;
+  useDocumentTitle(data ? stateCopy(data.state).headline : 'Onboarding');
+
+  const merchant = session.data?.merchant;
+  const account = merchant ? (
+    <>
+      <span className="merchant">
+        <span className="merchant-name">{merchant.business_name}</span>
+        <span className="merchant-email">{merchant.email}</span>
+      </span>
+      <SignOutButton />
+    </>
+  ) : (
+    <SignOutButton />
+  );
+
+  let body;
+  if (checking || status.isPending) {
+    body = <CheckingWithStripe />;
+  } else if (!data) {
+    body = (
+      <Alert tone="error" title="We couldn't load your onboarding status">
+        <p>{status.error.message}</p>
+        <Button
+          variant="secondary"
+          className="btn-sm"
+          onClick={() => {
+            void status.refetch();
+          }}
+        >
+          Try again
+        </Button>
+      </Alert>
+    );
+  } else {
+    body = (
+      <>
+        <StatusHeader status={data}>
+          {data.state === 'no_account' ? (
+            <CreateAccountForm />
+          ) : data.next_action ? (
+            <PrimaryAction action={data.next_action} version={data.version} quiet={data.state === 'complete'} />
+          ) : null}
+        </StatusHeader>
+        <SyncInfo syncedAt={data.synced_at} mode={mode} canSync={data.state !== 'no_account'} />
+        <div className="dash-grid">
+          <RequirementChecklist requirements={data.requirements} futureRequirements={data.future_requirements} />
+          <CapabilityBadges capabilities={data.capabilities} />
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <AppShell account={account}>
+      {notice === 'refresh_loop' && (
+        <RefreshLoopNotice
+          onDismiss={() => {
+            const nextParams = new URLSearchParams(params);
+            nextParams.delete('notice');
+            setParams(nextParams, { replace: true });
+          }}
+        />
+      )}
+      <StateAnnouncer state={checking ? undefined : data?.state} />
+      {body}
+    </AppShell>
+  );
+}

@@ -1,0 +1,124 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { setCsrfToken } from '../../api/client';
+import type { NextAction, NextActionKind } from '../../api/types';
+import { jsonResponse, mockFetch, renderWithProviders } from '../../test/utils';
+import { PrimaryAction } from './PrimaryAction';
+
+function action(kind: NextActionKind, overrides: Partial<NextAction> = {}): NextAction {
+  return {
+    kind,
+    use_case: kind === 'update' || kind === 'review_future' ? 'account_update' : 'account_onboarding',
+    collect: 'currently_due',
+    future_requirements: kind === 'review_future' ? 'include' : 'omit',
+    ...overrides,
+  };
+}
+
+describe('PrimaryAction', () => {
+  beforeEach(() => {
+    setCsrfToken('csrf-123');
+  });
+
+  it.each([
+    ['start', 'Start onboarding'],
+    ['continue', 'Continue onboarding'],
+    ['fix_past_due', 'Fix past-due items'],
+    ['update', 'Update your information'],
+    ['review_future', 'Review upcoming requirements'],
+  ] as const)('labels %s as "%s"', (kind, label) => {
+    renderWithProviders(<PrimaryAction action={action(kind)} go={vi.fn()} />);
+    expect(screen.getByRole('button', { name: label })).toBeEnabled();
+  });
+
+  it('mints a link with next_action parameters, shows a pending state and navigates to it', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fetchMock = mockFetch(async () => {
+      await gate;
+      return jsonResponse(201, {
+        url: 'https://connect.example/setup/abc',
+        expires_at: '2027-03-03T10:05:00Z',
+        use_case: 'account_update',
+      });
+    });
+    const go = vi.fn();
+    renderWithProviders(<PrimaryAction action={action('review_future')} version={7} go={go} />);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Review upcoming requirements' }));
+    const pending = await screen.findByRole('button', { name: 'Opening Stripe…' });
+    expect(pending).toBeDisabled();
+    expect(pending).toHaveAttribute('aria-busy', 'true');
+
+    release();
+    await waitFor(() => {
+      expect(go).toHaveBeenCalledWith('https://connect.example/setup/abc');
+    });
+
+    const request = fetchMock.mock.calls[0]?.[0] as Request;
+    expect(new URL(request.url).pathname).toBe('/api/onboarding/links');
+    expect(request.method).toBe('POST');
+    expect(request.headers.get('X-CSRF-Token')).toBe('csrf-123');
+    expect(request.headers.get('Content-Type')).toBe('application/json');
+    expect(await request.json()).toEqual({
+      use_case: 'account_update',
+      collect: 'currently_due',
+      future_requirements: 'include',
+    });
+    // The link itself is never kept anywhere.
+    const stored = Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.getItem(sessionStorage.key(i) ?? '')).join('');
+    expect(stored).not.toContain('connect.example');
+  });
+
+  it('on 429 asks the merchant to wait, counting down, and keeps the button disabled meanwhile', async () => {
+    mockFetch(() =>
+      jsonResponse(429, { type: 'https://gangway.dev/problems/rate-limited', title: 'Too Many Requests', status: 429 }, { 'Retry-After': '30' }),
+    );
+    const go = vi.fn();
+    renderWithProviders(<PrimaryAction action={action('continue')} go={go} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Continue onboarding' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(/Too many attempts\. Please wait (30|29) seconds, then try again\./);
+    expect(screen.getByRole('button', { name: 'Continue onboarding' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Continue onboarding' })).toHaveAccessibleDescription(alert.textContent);
+    expect(go).not.toHaveBeenCalled();
+  });
+
+  it('on 503 says Stripe is unavailable and lets the merchant try again', async () => {
+    let calls = 0;
+    mockFetch(() => {
+      calls += 1;
+      return calls === 1
+        ? jsonResponse(503, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'Stripe is unavailable' })
+        : jsonResponse(201, { url: 'https://connect.example/setup/2', expires_at: '2027-03-03T10:05:00Z', use_case: 'account_onboarding' });
+    });
+    const go = vi.fn();
+    renderWithProviders(<PrimaryAction action={action('start')} go={go} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Start onboarding' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Stripe is temporarily unavailable. Please try again.');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Start onboarding' }));
+    await waitFor(() => {
+      expect(go).toHaveBeenCalledWith('https://connect.example/setup/2');
+    });
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('shows other problems inline with their detail', async () => {
+    mockFetch(() =>
+      jsonResponse(409, {
+        type: 'https://gangway.dev/problems/update-not-allowed',
+        title: 'Conflict',
+        status: 409,
+        detail: 'Your account cannot be updated until onboarding is finished.',
+      }),
+    );
+    renderWithProviders(<PrimaryAction action={action('update')} go={vi.fn()} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Update your information' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your account cannot be updated until onboarding is finished.');
+  });
+});

@@ -1,0 +1,123 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useState } from 'react';
+import { ApiError, createOnboardingLink } from '../../api/client';
+import type { NextAction } from '../../api/types';
+import { Button } from '../../components/Button';
+import { useCountdown } from '../../components/useCountdown';
+import { actionLabel } from './copy';
+import { markDeparture } from './departure';
+import { statusKey } from './status';
+
+export function linkErrorMessage(error: unknown, secondsLeft: number): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
+  switch (error.status) {
+    case 429:
+      return secondsLeft > 0
+        ? `Too many attempts. Please wait ${String(secondsLeft)} second${secondsLeft === 1 ? '' : 's'}, then try again.`
+        : 'Too many attempts. You can try again now.';
+    case 503:
+      return secondsLeft > 0
+        ? `Stripe is temporarily unavailable. Please try again in ${String(secondsLeft)} second${secondsLeft === 1 ? '' : 's'}.`
+        : 'Stripe is temporarily unavailable. Please try again.';
+    case 404:
+      return 'Create your Stripe account first.';
+    case 0:
+      return error.message;
+    default:
+      return error.message;
+  }
+}
+
+interface PrimaryActionProps {
+  action: NextAction;
+  /** The status version we leave from; the return view waits for a newer one. */
+  version?: number | null;
+  /** Where to send the browser; `window.location.assign` unless a test says otherwise. */
+  go?: (url: string) => void;
+  /** Quieter styling when nothing is urgent (e.g. "Update your information" once complete). */
+  quiet?: boolean;
+}
+
+/** The one button `next_action` calls for: mints an Account Link and leaves for Stripe. */
+export function PrimaryAction({
+  action,
+  version = null,
+  go = (url) => window.location.assign(url),
+  quiet = false,
+}: PrimaryActionProps) {
+  const queryClient = useQueryClient();
+  const errorId = useId();
+  const [leaving, setLeaving] = useState(false);
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const secondsLeft = useCountdown(retryAt);
+
+  const mutation = useMutation({
+    mutationFn: () =>
+      createOnboardingLink({
+        use_case: action.use_case,
+        collect: action.collect,
+        future_requirements: action.future_requirements,
+      }),
+    onMutate: () => {
+      setRetryAt(null);
+    },
+    onSuccess: (link) => {
+      setLeaving(true);
+      markDeparture(version);
+      go(link.url);
+    },
+    onError: (error) => {
+      if (error instanceof ApiError) {
+        if ((error.status === 429 || error.status === 503) && error.retryAfter) {
+          setRetryAt(Date.now() + error.retryAfter * 1000);
+        }
+        if (error.status === 404 || error.status === 409) {
+          void queryClient.invalidateQueries({ queryKey: statusKey });
+        }
+      }
+    },
+  });
+
+  const { reset } = mutation;
+  // Coming back with the browser's Back button restores this page from the bfcache.
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) {
+        setLeaving(false);
+        reset();
+      }
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => {
+      window.removeEventListener('pageshow', onPageShow);
+    };
+  }, [reset]);
+
+  const pending = mutation.isPending || leaving;
+  const waiting = secondsLeft > 0;
+  const showError = mutation.isError;
+
+  return (
+    <div className="primary-action">
+      <Button
+        variant={quiet ? 'secondary' : 'primary'}
+        className="btn-lg"
+        pending={pending}
+        pendingLabel="Opening Stripe…"
+        disabled={pending || waiting}
+        aria-describedby={showError ? errorId : undefined}
+        onClick={() => {
+          mutation.mutate();
+        }}
+      >
+        {actionLabel(action.kind)}
+      </Button>
+      {showError && (
+        <p id={errorId} className="inline-error" role="alert">
+          {linkErrorMessage(mutation.error, secondsLeft)}
+        </p>
+      )}
+      {!showError && !pending && <p className="action-hint">You'll continue on Stripe's secure site and come back here.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { requirement } from '../../test/utils';
+import { RequirementChecklist } from './RequirementChecklist';
+
+const NOW = new Date(2027, 2, 3, 10);
+
+describe('RequirementChecklist', () => {
+  it('groups requirements as past due, due now, due later and upcoming, in that order', () => {
+    render(
+      <RequirementChecklist
+        now={NOW}
+        requirements={{
+          past_due: [requirement({ description: 'external_account', label: 'Bank account for payouts', deadline_status: 'past_due' })],
+          currently_due: [requirement({ description: 'individual.dob.day', label: 'Date of birth' })],
+          eventually_due: [requirement({ description: 'individual.id_number', label: 'Full ID number', deadline_status: 'eventually_due' })],
+        }}
+        futureRequirements={[requirement({ description: 'individual.address.line1', label: 'Home address' })]}
+      />,
+    );
+    const headings = screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
+    expect(headings).toEqual(['Past due (1)', 'Due now (1)', 'Due later (1)', 'Upcoming (1)']);
+
+    const pastDue = screen.getByRole('region', { name: /past due/i });
+    expect(within(pastDue).getByText('Bank account for payouts')).toBeInTheDocument();
+    const upcoming = screen.getByRole('region', { name: /upcoming/i });
+    expect(within(upcoming).getByText('Home address')).toBeInTheDocument();
+  });
+
+  it('writes verification errors so a person knows what to fix', () => {
+    render(
+      <RequirementChecklist
+        now={NOW}
+        requirements={{
+          past_due: [],
+          currently_due: [
+            requirement({
+              description: 'individual.verification.document',
+              label: 'Identity document',
+              errors: [
+                {
+                  code: 'verification_document_not_readable',
+                  message: 'The document could not be read.',
+                },
+              ],
+            }),
+            requirement({
+              description: 'company.tax_id',
+              label: 'Tax ID',
+              errors: [{ code: 'some_new_code', message: 'The tax ID you provided is invalid. Check it and try again.' }],
+            }),
+          ],
+          eventually_due: [],
+        }}
+        futureRequirements={[]}
+      />,
+    );
+    const problems = screen.getByRole('list', { name: 'Problems with Identity document' });
+    expect(problems).toHaveTextContent(/upload a sharp, well-lit photo showing all four corners/i);
+    expect(problems).toHaveTextContent('Stripe says: “The document could not be read.”');
+    // Unknown codes fall back to Stripe's own message.
+    expect(screen.getByRole('list', { name: 'Problems with Tax ID' })).toHaveTextContent(
+      'The tax ID you provided is invalid. Check it and try again.',
+    );
+  });
+
+  it('shows per-item deadlines, what is affected, and items Stripe is reviewing', () => {
+    render(
+      <RequirementChecklist
+        now={NOW}
+        requirements={{
+          past_due: [],
+          currently_due: [
+            requirement({
+              deadline: new Date(2027, 2, 8, 12).toISOString(),
+              restricts_capabilities: ['payouts'],
+            }),
+            requirement({ description: 'individual.verification.document', label: 'Identity document', awaiting_action_from: 'stripe' }),
+          ],
+          eventually_due: [],
+        }}
+        futureRequirements={[]}
+      />,
+    );
+    expect(screen.getByText('Business website').closest('li')).toHaveTextContent(
+      'Due March 8, 2027 (in 5 days) · Affects payouts',
+    );
+    expect(screen.getByText('Stripe is reviewing')).toBeInTheDocument();
+  });
+
+  it('says so when nothing is due', () => {
+    render(
+      <RequirementChecklist now={NOW} requirements={{ past_due: [], currently_due: [], eventually_due: [] }} futureRequirements={[]} />,
+    );
+    expect(screen.getByText('Nothing is due right now.')).toBeInTheDocument();
+  });
+});

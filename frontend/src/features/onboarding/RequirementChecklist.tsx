@@ -1,0 +1,108 @@
+import type { OnboardingStatus, Requirement } from '../../api/types';
+import { errorText } from './copy';
+import { describeDeadline } from './dates';
+
+type GroupKey = 'past_due' | 'currently_due' | 'eventually_due' | 'future';
+
+const GROUPS: { key: GroupKey; title: string; description: string }[] = [
+  { key: 'past_due', title: 'Past due', description: 'Overdue. Provide these now to restore payments or payouts.' },
+  { key: 'currently_due', title: 'Due now', description: 'Needed now to keep your account enabled.' },
+  { key: 'eventually_due', title: 'Due later', description: 'Needed later, for example once you reach a sales volume.' },
+  { key: 'future', title: 'Upcoming', description: 'New requirements Stripe will ask for in the future.' },
+];
+
+const CAPABILITY_NAMES: Record<string, string> = {
+  card_payments: 'card payments',
+  payouts: 'payouts',
+  'stripe_balance.payouts': 'payouts',
+  'stripe_balance.stripe_transfers': 'transfers',
+  transfers: 'transfers',
+};
+
+/** "stripe_balance.payouts" → "payouts"; unknown names become plain words. */
+export function capabilityName(name: string): string {
+  return CAPABILITY_NAMES[name] ?? (name.split('.').pop() ?? name).replace(/_/g, ' ');
+}
+
+function RequirementItem({ requirement, now }: { requirement: Requirement; now: Date }) {
+  const deadline = describeDeadline(requirement.deadline, now);
+  const byStripe = requirement.awaiting_action_from === 'stripe';
+  const restricts = [...new Set(requirement.restricts_capabilities.map(capabilityName))];
+  return (
+    <li className={['req', requirement.errors.length ? 'req-has-error' : ''].filter(Boolean).join(' ')}>
+      <div className="req-main">
+        <span className="req-label">{requirement.label || requirement.description}</span>
+        {byStripe && <span className="pill pill-info">Stripe is reviewing</span>}
+      </div>
+      {(deadline !== null || restricts.length > 0) && (
+        <p className="req-meta">
+          {deadline && (
+            <>
+              {deadline.past ? 'Was due ' : 'Due '}
+              <time dateTime={deadline.iso}>{deadline.date}</time> ({deadline.relative})
+            </>
+          )}
+          {deadline && restricts.length > 0 && ' · '}
+          {restricts.length > 0 && <>Affects {restricts.join(' and ')}</>}
+        </p>
+      )}
+      {requirement.errors.length > 0 && (
+        <ul className="req-errors" aria-label={`Problems with ${requirement.label || requirement.description}`}>
+          {requirement.errors.map((error, i) => {
+            const text = errorText(error);
+            return (
+              <li key={`${error.code}-${String(i)}`} className="req-error">
+                <span className="req-error-icon" aria-hidden="true">!</span>
+                <span>
+                  <span className="sr-only">Needs fixing: </span>
+                  {text.fix}
+                  {text.stripe && <span className="req-error-stripe"> Stripe says: “{text.stripe}”</span>}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+interface ChecklistProps {
+  requirements: OnboardingStatus['requirements'];
+  futureRequirements: Requirement[];
+  now?: Date;
+}
+
+export function RequirementChecklist({ requirements, futureRequirements, now = new Date() }: ChecklistProps) {
+  const items: Record<GroupKey, Requirement[]> = {
+    past_due: requirements.past_due,
+    currently_due: requirements.currently_due,
+    eventually_due: requirements.eventually_due,
+    future: futureRequirements,
+  };
+  const groups = GROUPS.filter((g) => items[g.key].length > 0);
+  return (
+    <section className="card" aria-labelledby="checklist-title">
+      <h2 id="checklist-title" className="card-title">
+        What Stripe needs
+      </h2>
+      {groups.length === 0 ? (
+        <p className="muted empty">Nothing is due right now.</p>
+      ) : (
+        groups.map((group) => (
+          <section key={group.key} className={`req-group req-group-${group.key}`} aria-labelledby={`group-${group.key}`}>
+            <h3 id={`group-${group.key}`} className="req-group-title">
+              {group.title} <span className="count">({items[group.key].length})</span>
+            </h3>
+            <p className="req-group-desc">{group.description}</p>
+            <ul className="req-list">
+              {items[group.key].map((r) => (
+                <RequirementItem key={r.description} requirement={r} now={now} />
+              ))}
+            </ul>
+          </section>
+        ))
+      )}
+    </section>
+  );
+}
