@@ -97,6 +97,7 @@ check-frontend: setup ## tsc --noEmit, eslint, client staleness, component tests
 	else echo "no frontend yet"; fi
 
 test-e2e: build ## End-to-end tests in headless Chromium against the BFF and the emulator
+	@test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || { echo "Chromium not found: apt-get install chromium (or set CHROMIUM_PATH)"; exit 1; }
 	@if [ -f $(E2E)/package.json ]; then \
 		$(MAKE) --no-print-directory $(E2E)/node_modules/.installed && cd $(E2E) && npm run --silent e2e; \
 	else echo "no e2e suite yet"; fi

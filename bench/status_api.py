@@ -51,7 +51,8 @@ async def main(requests: int) -> None:
         argon2_memory_kib=1024,
         argon2_time_cost=1,
         argon2_parallelism=1,
-        inbox_poll_seconds=3600,
+        inbox_workers=0,
+        reconcile_interval_seconds=0,
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):

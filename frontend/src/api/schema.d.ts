@@ -1393,9 +1393,9 @@ export interface operations {
     receive_stripe_webhook: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description `t=<unix time>,v1=<HMAC-SHA256>`, as Stripe signs deliveries. */
-                "stripe-signature"?: string | null;
+            header: {
+                /** @description `t=<unix time>,v1=<HMAC-SHA256 hex>`, as Stripe signs deliveries. */
+                "Stripe-Signature": string;
             };
             path?: never;
             cookie?: never;
@@ -1430,15 +1430,6 @@ export interface operations {
             };
             /** @description Bad Request */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };

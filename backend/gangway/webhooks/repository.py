@@ -1,0 +1,197 @@
+"""Queries for the webhook inbox and the reconciler's state. Callers own the transaction.
+
+Claiming is the one delicate part. On PostgreSQL several processes share the inbox, so a claim
+locks its rows with ``FOR UPDATE SKIP LOCKED`` and marks them ``processing`` with a lease in the
+same transaction: no two workers ever hold one event. On SQLite the claim runs inside a
+``BEGIN IMMEDIATE`` write transaction, which already serialises writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from gangway.webhooks.models import InboxEvent, InboxStatus, SyncState
+
+# At most this many events of one account are taken in one claim (and served by one fetch).
+CLAIM_GROUP_LIMIT = 50
+INSERT_CHUNK = 200
+
+
+async def insert_if_absent(session: AsyncSession, rows: Sequence[InboxEvent]) -> list[str]:
+    """Insert ``rows`` unless their event id is already there; the ids actually inserted."""
+    if not rows:
+        return []
+    values = [
+        {
+            "event_id": row.event_id,
+            "type": row.type,
+            "account_id": row.account_id,
+            "event_created": row.event_created,
+            "source": row.source,
+            "status": row.status,
+            "attempts": 0,
+            "completions": 0,
+            "next_attempt_at": row.next_attempt_at,
+            "received_at": row.received_at,
+            "finished_at": row.finished_at,
+        }
+        for row in rows
+    ]
+    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+    inserted: list[str] = []
+    for start in range(0, len(values), INSERT_CHUNK):
+        statement = (
+            insert(InboxEvent)
+            .values(values[start : start + INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(col(InboxEvent.event_id))
+        )
+        result = await session.execute(statement)
+        inserted.extend(row[0] for row in result.all())
+    return inserted
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _claimable(now: datetime) -> object:
+    return or_(
+        and_(
+            col(InboxEvent.status) == InboxStatus.pending,
+            col(InboxEvent.next_attempt_at) <= now,
+        ),
+        # A claim whose worker died (crash, SIGKILL): re-claimable once its lease ran out.
+        and_(
+            col(InboxEvent.status) == InboxStatus.processing,
+            col(InboxEvent.locked_until) < now,
+        ),
+    )
+
+
+async def claim(
+    session: AsyncSession, *, worker: str, now: datetime, lease_until: datetime
+) -> list[InboxEvent]:
+    """Claim the oldest due event and every other due event of the same account.
+
+    Returns the claimed rows (already marked ``processing`` for ``worker``), or ``[]``.
+    """
+    first_query = (
+        select(InboxEvent)
+        .where(_claimable(now))  # type: ignore[arg-type]
+        .order_by(col(InboxEvent.next_attempt_at), col(InboxEvent.event_created))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    first = (await session.execute(first_query)).scalars().first()
+    if first is None:
+        return []
+    claimed = [first]
+    if first.account_id is not None:
+        group_query = (
+            select(InboxEvent)
+            .where(col(InboxEvent.account_id) == first.account_id)
+            .where(col(InboxEvent.event_id) != first.event_id)
+            .where(_claimable(now))  # type: ignore[arg-type]
+            .order_by(col(InboxEvent.event_created))
+            .limit(CLAIM_GROUP_LIMIT - 1)
+            .with_for_update(skip_locked=True)
+        )
+        claimed.extend((await session.execute(group_query)).scalars().all())
+    # One UPDATE, counting the attempt in SQL: a second claim of a row could not hide.
+    result = await session.scalars(
+        update(InboxEvent)
+        .where(col(InboxEvent.event_id).in_([row.event_id for row in claimed]))
+        .values(
+            status=InboxStatus.processing,
+            locked_by=worker,
+            locked_until=lease_until,
+            attempts=col(InboxEvent.attempts) + 1,
+        )
+        .returning(InboxEvent),
+        execution_options={"populate_existing": True},
+    )
+    return sorted(result.all(), key=lambda row: row.event_created)
+
+
+async def owned(session: AsyncSession, event_ids: Sequence[str], worker: str) -> list[InboxEvent]:
+    """The rows among ``event_ids`` that ``worker`` still holds (its lease was not taken over)."""
+    result = await session.execute(
+        select(InboxEvent)
+        .where(col(InboxEvent.event_id).in_(event_ids))
+        .where(col(InboxEvent.status) == InboxStatus.processing)
+        .where(col(InboxEvent.locked_by) == worker)
+        .with_for_update()
+    )
+    return list(result.scalars().all())
+
+
+async def by_id(session: AsyncSession, event_id: str) -> InboxEvent | None:
+    return await session.get(InboxEvent, event_id)
+
+
+async def requeue_dead(
+    session: AsyncSession, now: datetime, event_ids: Sequence[str] | None = None
+) -> int:
+    """Put dead-lettered events (all, or those in ``event_ids``) back in the queue."""
+    statement = (
+        update(InboxEvent)
+        .where(col(InboxEvent.status) == InboxStatus.dead)
+        .values(
+            status=InboxStatus.pending,
+            attempts=0,
+            next_attempt_at=now,
+            locked_by=None,
+            locked_until=None,
+            finished_at=None,
+        )
+    )
+    if event_ids:
+        statement = statement.where(col(InboxEvent.event_id).in_(event_ids))
+    result = await session.execute(statement)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    result = await session.execute(
+        select(col(InboxEvent.status), func.count()).group_by(col(InboxEvent.status))
+    )
+    return {status: int(count) for status, count in result.all()}
+
+
+async def prune_finished(session: AsyncSession, finished_before: datetime) -> int:
+    """Forget done and ignored events older than Stripe's retention (they can't recur)."""
+    result = await session.execute(
+        delete(InboxEvent)
+        .where(col(InboxEvent.status).in_([InboxStatus.done, InboxStatus.ignored]))
+        .where(col(InboxEvent.finished_at) < finished_before)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def event_cursor(session: AsyncSession, name: str) -> datetime | None:
+    """The newest event ``created`` the named catch-up has seen (read-only)."""
+    result = await session.execute(
+        select(col(SyncState.last_event_created)).where(col(SyncState.name) == name)
+    )
+    return result.scalars().first()
+
+
+async def sync_state(session: AsyncSession, name: str) -> SyncState:
+    """The named state row, created on first use (``FOR UPDATE`` on PostgreSQL)."""
+    query = select(SyncState).where(col(SyncState.name) == name).with_for_update()
+    state = (await session.execute(query)).scalars().first()
+    if state is None:
+        insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(SyncState).values(name=name).on_conflict_do_nothing(index_elements=["name"])
+        )
+        state = (await session.execute(query)).scalars().one()
+    return state

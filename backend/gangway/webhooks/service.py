@@ -1,0 +1,323 @@
+"""Receive thin events into the inbox, and process inbox events into account syncs.
+
+``receive`` verifies and records a notification in one short transaction; it never calls
+Stripe. ``process_next`` claims due events (one account's worth at a time), re-reads that
+account from Stripe outside any transaction, and finishes the claim: done, retried later with
+backoff, or dead-lettered after ``inbox_max_attempts``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from gangway.accounts import repository as accounts_repository
+from gangway.accounts.service import AccountService
+from gangway.core.config import Settings
+from gangway.core.db import Database, utcnow
+from gangway.core.errors import GangwayError
+from gangway.ops.metrics import Metrics
+from gangway.stripe_gateway import EventNotification, StripeGateway
+from gangway.stripe_gateway.client import ACCOUNT_EVENT_TYPES
+from gangway.webhooks import repository
+from gangway.webhooks.models import InboxEvent, InboxStatus
+
+logger = logging.getLogger("gangway.webhooks")
+
+HANDLED_TYPES = frozenset(ACCOUNT_EVENT_TYPES)
+LINK_RETURNED = "v2.core.account_link.returned"
+MAX_RETRY_DELAY_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Received:
+    event_id: str
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one worker holds: some due events of one account (or one link event)."""
+
+    worker: str
+    event_ids: list[str]
+    types: list[str]
+    account_id: str | None
+    attempts: int
+
+
+def retry_delay(attempts: int, base: float) -> float:
+    """Exponential backoff with jitter: ``base * 2**(attempts-1)``, capped, ±20 %."""
+    delay = min(base * 2.0 ** max(0, attempts - 1), MAX_RETRY_DELAY_SECONDS)
+    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+
+
+def _error_text(exc: BaseException) -> str:
+    """A short description to keep on the row: the error class and our own domain detail.
+
+    Only a :class:`GangwayError`'s detail is kept (it is ours: no URLs or secrets).
+    """
+    if isinstance(exc, GangwayError):
+        return f"{type(exc).__name__}: {exc.detail or exc.title}"[:500]
+    if isinstance(exc, TimeoutError):
+        return "TimeoutError: the attempt took longer than half the lease"
+    return type(exc).__name__
+
+
+@dataclass
+class WebhookService:
+    db: Database
+    settings: Settings
+    stripe: StripeGateway
+    accounts: AccountService
+    metrics: Metrics | None = None
+    wake: Callable[[], None] = field(default=lambda: None)
+
+    # --- receiving
+
+    async def receive(self, raw_body: bytes, signature_header: str | None) -> Received:
+        """Verify ``raw_body`` and record it (once per event id). Raises on a bad signature."""
+        secrets = [s.get_secret_value() for s in self.settings.stripe_webhook_secrets]
+        try:
+            notification = self.stripe.parse_notification(raw_body, signature_header, secrets)
+        except GangwayError:
+            self._count_webhook("invalid")
+            logger.warning("stripe.webhook.rejected", extra={"reason": "invalid_signature"})
+            raise
+        row = self._row(notification, source="webhook")
+        async with self.db.write() as session:
+            inserted = await repository.insert_if_absent(session, [row])
+        duplicate = not inserted
+        outcome = "duplicate" if duplicate else row.status
+        self._count_webhook(outcome)
+        logger.info(
+            "stripe.webhook.received",
+            extra={
+                "event_id": notification.id,
+                "event_type": notification.type,
+                "stripe_account_id": row.account_id,
+                "outcome": outcome,
+            },
+        )
+        if row.status == InboxStatus.ignored and not duplicate:
+            logger.info(
+                "stripe.webhook.ignored_type",
+                extra={"event_id": notification.id, "event_type": notification.type},
+            )
+        if not duplicate and row.status == InboxStatus.pending:
+            self.wake()
+        return Received(event_id=notification.id, duplicate=duplicate)
+
+    def _row(self, event: EventNotification, *, source: str) -> InboxEvent:
+        return inbox_row(
+            event_id=event.id,
+            event_type=event.type,
+            created=event.created,
+            account_id=(
+                event.related_object.id
+                if event.related_object and event.related_object.type == "v2.core.account"
+                else None
+            ),
+            source=source,
+        )
+
+    def _count_webhook(self, outcome: str) -> None:
+        if self.metrics:
+            self.metrics.webhook_events.labels(outcome).inc()
+
+    # --- processing
+
+    async def process_next(self, worker: str) -> bool:
+        """Claim and process one batch of due events; False when nothing was due."""
+        claim = await self._claim(worker)
+        if claim is None:
+            return False
+        timeout = self.settings.inbox_lease_seconds / 2
+        try:
+            async with asyncio.timeout(timeout):
+                outcome = await self._handle(claim)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await self._fail(claim, exc)
+        else:
+            await self._finish(claim, outcome)
+        return True
+
+    async def _claim(self, worker: str) -> Claim | None:
+        now = utcnow()
+        lease_until = now + timedelta(seconds=self.settings.inbox_lease_seconds)
+        async with self.db.write() as session:
+            rows = await repository.claim(session, worker=worker, now=now, lease_until=lease_until)
+            # A claim whose lease keeps running out (a process dying on this event every
+            # time) must not loop forever either.
+            poisoned = [r for r in rows if r.attempts > self.settings.inbox_max_attempts]
+            for row in poisoned:
+                row.status = InboxStatus.dead
+                row.finished_at = now
+                row.locked_by = None
+                row.locked_until = None
+                row.last_error = "LeaseExpired: no attempt finished within its lease"
+            rows = [r for r in rows if r.status == InboxStatus.processing]
+            claim = (
+                Claim(
+                    worker=worker,
+                    event_ids=[r.event_id for r in rows],
+                    types=[r.type for r in rows],
+                    account_id=rows[0].account_id,
+                    attempts=max(r.attempts for r in rows),
+                )
+                if rows
+                else None
+            )
+        if poisoned:
+            logger.error(
+                "webhooks.inbox.dead_lettered",
+                extra={"event_ids": [r.event_id for r in poisoned], "error": "lease expired"},
+            )
+        return claim
+
+    async def _handle(self, claim: Claim) -> str:
+        """Sync the claim's account; the outcome is ``done`` or ``ignored``."""
+        account_id = claim.account_id
+        if account_id is None and LINK_RETURNED in claim.types:
+            record = await self.stripe.retrieve_event(claim.event_ids[0])
+            account_id = record.account_id
+            if account_id is not None:
+                async with self.db.write() as session:
+                    row = await repository.by_id(session, claim.event_ids[0])
+                    if row is not None:
+                        row.account_id = account_id
+        if account_id is None:
+            logger.info(
+                "webhooks.inbox.no_account",
+                extra={"event_ids": claim.event_ids, "event_types": claim.types},
+            )
+            return InboxStatus.ignored
+        async with self.db.read() as session:
+            known = await accounts_repository.by_stripe_id(session, account_id)
+        if known is None:
+            logger.info(
+                "webhooks.inbox.unknown_account",
+                extra={"event_ids": claim.event_ids, "stripe_account_id": account_id},
+            )
+            return InboxStatus.ignored
+        result = await self.accounts.sync(account_id)
+        logger.info(
+            "webhooks.inbox.synced",
+            extra={
+                "event_ids": claim.event_ids,
+                "stripe_account_id": account_id,
+                "changed": result.changed,
+                "version": result.version,
+            },
+        )
+        return InboxStatus.done
+
+    async def _finish(self, claim: Claim, outcome: str) -> None:
+        now = utcnow()
+        async with self.db.write() as session:
+            rows = await repository.owned(session, claim.event_ids, claim.worker)
+            for row in rows:
+                row.status = outcome
+                row.completions += 1
+                row.finished_at = now
+                row.locked_by = None
+                row.locked_until = None
+                row.last_error = None
+        lost = len(claim.event_ids) - len(rows)
+        if lost:
+            # Only possible if an attempt outlived its lease; the event was re-claimed.
+            logger.warning(
+                "webhooks.inbox.lease_lost", extra={"event_ids": claim.event_ids, "lost": lost}
+            )
+        if self.metrics:
+            self.metrics.inbox_processed.labels(outcome).inc(len(rows))
+
+    async def _fail(self, claim: Claim, exc: BaseException) -> None:
+        now = utcnow()
+        error = _error_text(exc)
+        dead: list[str] = []
+        async with self.db.write() as session:
+            rows = await repository.owned(session, claim.event_ids, claim.worker)
+            for row in rows:
+                row.locked_by = None
+                row.locked_until = None
+                row.last_error = error
+                if row.attempts >= self.settings.inbox_max_attempts:
+                    row.status = InboxStatus.dead
+                    row.finished_at = now
+                    dead.append(row.event_id)
+                else:
+                    row.status = InboxStatus.pending
+                    delay = retry_delay(row.attempts, self.settings.inbox_retry_base_seconds)
+                    row.next_attempt_at = now + timedelta(seconds=delay)
+        retried = [e for e in claim.event_ids if e not in dead]
+        if retried:
+            logger.warning(
+                "webhooks.inbox.retry_scheduled",
+                extra={
+                    "event_ids": retried,
+                    "stripe_account_id": claim.account_id,
+                    "attempts": claim.attempts,
+                    "error": error,
+                },
+            )
+        if dead:
+            logger.error(
+                "webhooks.inbox.dead_lettered",
+                extra={
+                    "event_ids": dead,
+                    "stripe_account_id": claim.account_id,
+                    "attempts": claim.attempts,
+                    "error": error,
+                },
+            )
+        if self.metrics:
+            self.metrics.inbox_processed.labels("retry").inc(len(retried))
+            self.metrics.inbox_processed.labels("dead").inc(len(dead))
+
+    # --- operations
+
+    async def replay_dead(self, event_ids: Sequence[str] | None = None) -> int:
+        """Re-queue dead-lettered events (all, or the given ids); how many were re-queued."""
+        async with self.db.write() as session:
+            count = await repository.requeue_dead(session, utcnow(), event_ids)
+        logger.info("webhooks.inbox.replayed", extra={"count": count})
+        if count:
+            self.wake()
+        return count
+
+
+def inbox_row(
+    *,
+    event_id: str,
+    event_type: str,
+    created: datetime,
+    account_id: str | None,
+    source: str,
+) -> InboxEvent:
+    """A new inbox row; event types we don't handle are recorded as already ``ignored``."""
+    now = utcnow()
+    handled = event_type in HANDLED_TYPES
+    return InboxEvent(
+        event_id=event_id,
+        type=event_type,
+        account_id=account_id,
+        event_created=created,
+        source=source,
+        status=InboxStatus.pending if handled else InboxStatus.ignored,
+        next_attempt_at=now,
+        received_at=now,
+        finished_at=None if handled else now,
+    )
+
+
+def worker_name() -> str:
+    """A name for one worker, unique across processes and restarts."""
+    return f"w-{uuid.uuid4().hex[:16]}"

@@ -1,0 +1,139 @@
+"""The webhook runtime inside each BFF process: inbox workers and the periodic reconciler.
+
+``start_webhook_runtime`` is called from the app's lifespan; ``WebhookRuntime.stop`` lets each
+worker finish the event in hand (briefly) and then cancels what is left. Claimed events of a
+process that dies without stopping are re-claimed by any process after their lease runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from gangway.accounts.service import AccountService
+from gangway.core.config import Settings
+from gangway.core.db import Database
+from gangway.onboarding.live import StatusHub
+from gangway.ops.metrics import Metrics
+from gangway.stripe_gateway import StripeGateway
+from gangway.webhooks.reconciler import Reconciler
+from gangway.webhooks.service import WebhookService, worker_name
+
+logger = logging.getLogger("gangway.webhooks.worker")
+
+STOP_GRACE_SECONDS = 5.0
+
+
+@dataclass
+class WebhookRuntime:
+    """The inbox workers and the reconciler loop of one process."""
+
+    settings: Settings
+    service: WebhookService
+    reconciler: Reconciler
+    _wakeups: list[asyncio.Event] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wake(self) -> None:
+        """Tell every local worker there is new work (other processes find it by polling)."""
+        for event in self._wakeups:
+            event.set()
+
+    def start(self) -> None:
+        for index in range(max(0, self.settings.inbox_workers)):
+            wakeup = asyncio.Event()
+            self._wakeups.append(wakeup)
+            self._tasks.append(
+                asyncio.create_task(self._work(worker_name(), wakeup), name=f"inbox-worker-{index}")
+            )
+        if self.settings.reconcile_interval_seconds > 0:
+            self._tasks.append(asyncio.create_task(self._reconcile(), name="reconciler"))
+        logger.info(
+            "webhooks.runtime.started",
+            extra={
+                "workers": self.settings.inbox_workers,
+                "reconcile_interval_seconds": self.settings.reconcile_interval_seconds,
+            },
+        )
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self.wake()
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def _work(self, name: str, wakeup: asyncio.Event) -> None:
+        while not self._stopping.is_set():
+            wakeup.clear()
+            try:
+                worked = await self.service.process_next(name)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The database is unreachable or similar: back off and try again.
+                logger.exception("webhooks.inbox.worker_error", extra={"worker": name})
+                worked = False
+            if worked or self._stopping.is_set():
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wakeup.wait(), timeout=self.settings.inbox_poll_seconds)
+
+    async def _reconcile(self) -> None:
+        interval = self.settings.reconcile_interval_seconds
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=interval)
+            if self._stopping.is_set():
+                return
+            try:
+                await self.reconciler.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("webhooks.reconcile.failed")
+
+
+def build_services(
+    settings: Settings,
+    db: Database,
+    stripe: StripeGateway,
+    hub: StatusHub | None,
+    metrics: Metrics | None = None,
+) -> tuple[WebhookService, Reconciler]:
+    """The webhook service and reconciler, wired (for the app and for the CLI)."""
+
+    async def _no_announce(_merchant_id: str, _version: int) -> None:
+        return None
+
+    accounts = AccountService(db=db, stripe=stripe, announce=hub.announce if hub else _no_announce)
+    service = WebhookService(
+        db=db, settings=settings, stripe=stripe, accounts=accounts, metrics=metrics
+    )
+    reconciler = Reconciler(db=db, settings=settings, stripe=stripe, accounts=accounts)
+    return service, reconciler
+
+
+async def start_webhook_runtime(
+    settings: Settings,
+    db: Database,
+    stripe: StripeGateway,
+    hub: StatusHub,
+    metrics: Metrics | None = None,
+) -> WebhookRuntime:
+    """Start this process's inbox workers and reconciler (from the app's lifespan)."""
+    service, reconciler = build_services(settings, db, stripe, hub, metrics)
+    runtime = WebhookRuntime(settings=settings, service=service, reconciler=reconciler)
+    service.wake = runtime.wake
+    reconciler.wake = runtime.wake
+    runtime.start()
+    return runtime
