@@ -50,6 +50,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 class TestDatabase:
     """Where this test's database lives."""
 
+    __test__ = False  # a fixture value, not a test class
+
     url: str
     schema: str | None
     dialect: str

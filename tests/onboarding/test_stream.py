@@ -85,12 +85,12 @@ async def live(
     settings = emulator_settings(stream_session_check_seconds=0.2)
     with running_bff(settings) as server:
         async with httpx.AsyncClient(
-            base_url=server.base_url, headers={"Sec-Fetch-Site": "same-origin"}, timeout=10
+            base_url=server.url, headers={"Sec-Fetch-Site": "same-origin"}, timeout=10
         ) as client:
             await signup(client, unique_email())
             created = await post(client, "/api/account", {"country": "US"})
             assert created.status_code == 201
-            yield server.base_url, client
+            yield server.url, client
 
 
 async def test_stream_sends_a_snapshot_then_each_change(

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
 
@@ -16,26 +17,31 @@ from gangway.core.config import Settings
 from gangway.main import create_app
 
 
-@dataclass(frozen=True)
-class BffHandle:
-    base_url: str
-
-
-@contextmanager
-def running_bff(settings: Settings) -> Iterator[BffHandle]:
-    """Serve ``create_app(settings)`` on 127.0.0.1 and a free port until the block ends."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def reserve_socket() -> socket.socket:
+    """A listening socket on a free port (its port is known before the server starts)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
-    port = sock.getsockname()[1]
+    return sock
+
+
+@dataclass(frozen=True)
+class ThreadedBff:
+    url: str
+    app: Any
+
+
+@contextmanager
+def running_bff(settings: Settings, sock: socket.socket | None = None) -> Iterator[ThreadedBff]:
+    """Serve ``create_app(settings)`` on ``sock`` (or a free port) from a thread of its own."""
+    sock = sock or reserve_socket()
+    app = create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), log_level="warning", lifespan="on", timeout_graceful_shutdown=1
-        )
+        uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1)
     )
     thread = threading.Thread(
-        target=lambda: asyncio.run(server.serve(sockets=[sock])), name=f"bff-{port}", daemon=True
+        target=lambda: asyncio.run(server.serve(sockets=[sock])), name="bff", daemon=True
     )
     thread.start()
     deadline = time.monotonic() + 10
@@ -44,8 +50,8 @@ def running_bff(settings: Settings) -> Iterator[BffHandle]:
             raise RuntimeError("the BFF did not start")
         time.sleep(0.01)
     try:
-        yield BffHandle(base_url=f"http://127.0.0.1:{port}")
+        yield ThreadedBff(url=f"http://127.0.0.1:{sock.getsockname()[1]}", app=app)
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=15)
         sock.close()

@@ -1,74 +1,28 @@
-"""Run the BFF as a real HTTP server: in a thread (fast) or as a separate process (killable)."""
+"""Run the BFF as a separate process (killable); the threaded runner is in tests/support."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
-from gangway.core.config import Settings
-from gangway.main import create_app
 from tests.conftest import TestDatabase
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def reserve_socket() -> socket.socket:
-    """A listening socket on a free port (its port is known before the server starts)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
 
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@dataclass
-class ThreadedBff:
-    url: str
-    app: Any
-
-
-@contextmanager
-def running_bff(settings: Settings, sock: socket.socket) -> Iterator[ThreadedBff]:
-    """Serve ``create_app(settings)`` on ``sock`` from a thread with its own event loop."""
-    app = create_app(settings)
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1)
-    )
-    thread = threading.Thread(
-        target=lambda: asyncio.run(server.serve(sockets=[sock])), name="bff", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the BFF did not start")
-        time.sleep(0.01)
-    try:
-        yield ThreadedBff(url=f"http://127.0.0.1:{sock.getsockname()[1]}", app=app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
 
 
 @dataclass

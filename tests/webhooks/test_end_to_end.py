@@ -14,9 +14,9 @@ from gangway.core.config import Settings
 from tests.conftest import FAST_ARGON2
 from tests.conftest import TestDatabase as DatabaseInfo
 from tests.support.api import post, signup
+from tests.support.bff_server import reserve_socket, running_bff
 from tests.support.emulator_server import running_emulator
 from tests.webhooks.conftest import FAST_INBOX
-from tests.webhooks.servers import reserve_socket, running_bff
 from tests.webhooks.sse import status_stream
 from tests.webhooks.support import SECRET, eventually
 

@@ -10,7 +10,7 @@ from gangway.accounts.service import AccountService
 from gangway.core.deps import DatabaseDep, StatusHubDep, StripeDep
 
 
-def get_account_service(db: DatabaseDep, stripe: StripeDep, hub: StatusHubDep) -> AccountService:
+async def get_account_service(db: DatabaseDep, stripe: StripeDep, hub: StatusHubDep) -> AccountService:
     return AccountService(db=db, stripe=stripe, announce=hub.announce)
 
 

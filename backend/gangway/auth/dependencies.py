@@ -32,7 +32,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _UNLOADED = object()
 
 
-def get_auth_service(request: Request, db: DatabaseDep, settings: SettingsDep) -> AuthService:
+async def get_auth_service(request: Request, db: DatabaseDep, settings: SettingsDep) -> AuthService:
     hasher: PasswordHasher = request.app.state.password_hasher
     return AuthService(db=db, settings=settings, hasher=hasher)
 

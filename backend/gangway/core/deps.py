@@ -1,4 +1,8 @@
-"""Request-scoped access to the app's long-lived parts, as ``Annotated`` dependency aliases."""
+"""Request-scoped access to the app's long-lived parts, as ``Annotated`` dependency aliases.
+
+Dependencies are ``async def`` even when they only read ``app.state``: FastAPI runs plain
+``def`` dependencies in a thread pool, which costs a thread hop per request for nothing.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,12 @@ from gangway.onboarding.live import StatusHub
 from gangway.stripe_gateway import StripeGateway
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
@@ -26,12 +30,12 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
-def get_stripe(request: Request) -> StripeGateway:
+async def get_stripe(request: Request) -> StripeGateway:
     gateway: StripeGateway = request.app.state.stripe
     return gateway
 
 
-def get_status_hub(request: Request) -> StatusHub:
+async def get_status_hub(request: Request) -> StatusHub:
     hub: StatusHub = request.app.state.status_hub
     return hub
 

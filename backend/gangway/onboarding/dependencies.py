@@ -11,7 +11,7 @@ from gangway.core.deps import DatabaseDep, SettingsDep, StripeDep
 from gangway.onboarding.service import OnboardingService
 
 
-def get_onboarding_service(
+async def get_onboarding_service(
     db: DatabaseDep, settings: SettingsDep, stripe: StripeDep, accounts: AccountServiceDep
 ) -> OnboardingService:
     return OnboardingService(db=db, settings=settings, stripe=stripe, accounts=accounts)

@@ -10,7 +10,7 @@ from gangway.webhooks.service import WebhookService
 from gangway.webhooks.worker import WebhookRuntime
 
 
-def get_webhook_service(request: Request) -> WebhookService:
+async def get_webhook_service(request: Request) -> WebhookService:
     runtime: WebhookRuntime = request.app.state.webhooks
     return runtime.service
 
