@@ -11,7 +11,7 @@ E2E := tests/e2e
 DATA := data
 # The emulator and the BFF share this secret in `make dev` only; it signs nothing real.
 DEV_WEBHOOK_SECRET := whsec_gangway_dev_only_not_a_secret
-DEV_ENV := GANGWAY_DATABASE_URL=sqlite+aiosqlite:///./$(DATA)/gangway.db \
+DEV_ENV := GANGWAY_DATABASE_URL=sqlite+aiosqlite:///$(CURDIR)/$(DATA)/gangway.db \
 	GANGWAY_STRIPE_WEBHOOK_SECRETS=$(DEV_WEBHOOK_SECRET) \
 	GANGWAY_LOG_FORMAT=console
 
