@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ import gangway.models  # noqa: F401  - registers every table on the metadata
 from gangway.core.config import Settings
 from gangway.core.db import create_engine
 from gangway.main import create_app
+from tests.support.api import post, signup
+from tests.support.emulator_server import EmulatorHandle, running_emulator
 
 POSTGRES_URL = os.environ.get("GANGWAY_TEST_POSTGRES_URL")
 BASE_URL = "http://127.0.0.1:8000"
@@ -151,3 +153,55 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 def unique_email() -> Callable[[], str]:
     counter = iter(range(1_000_000))
     return lambda: f"merchant{next(counter)}-{uuid.uuid4().hex[:6]}@example.com"
+
+
+# --- the Stripe emulator over real HTTP, and merchants of a BFF wired to it. Each directory
+# that uses these defines the ``bff`` fixture they build on.
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorHandle]:
+    with running_emulator(verification_delay=0.2) as handle:
+        yield handle
+
+
+@pytest.fixture
+def emulator_settings(
+    make_settings: Callable[..., Settings], emulator: EmulatorHandle
+) -> Callable[..., Settings]:
+    """Settings for a BFF that talks to this test's emulator."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "stripe_api_key": emulator.api_key,
+            "stripe_api_base": emulator.base_url,
+            "stripe_max_network_retries": 0,
+            "stripe_timeout_seconds": 2.0,
+            **overrides,
+        }
+        return make_settings(**values)
+
+    return make
+
+
+@pytest.fixture
+async def merchant(bff: Any, unique_email: Callable[[], str]) -> AsyncIterator[httpx.AsyncClient]:
+    """A signed-in merchant's client (no account yet)."""
+    async with make_client(bff) as client:
+        await signup(client, unique_email())
+        yield client
+
+
+@pytest.fixture
+async def onboarded_merchant(merchant: httpx.AsyncClient) -> httpx.AsyncClient:
+    """A signed-in merchant with a connected account."""
+    response = await post(merchant, "/api/account", {"country": "US", "business_type": "company"})
+    assert response.status_code == 201, response.text
+    return merchant
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[httpx.AsyncClient]:
+    """A plain HTTP client for the emulator's hosted pages (no redirects followed)."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        yield client

@@ -9,13 +9,6 @@ from typing import Any
 import pytest
 
 from gangway.core.config import Settings
-from tests.onboarding.conftest import (  # noqa: F401  - shared fixtures
-    browser,
-    emulator,
-    emulator_settings,
-    merchant,
-    onboarded_merchant,
-)
 from tests.webhooks.support import SECRET
 
 FAST_INBOX: dict[str, Any] = {
@@ -28,7 +21,7 @@ FAST_INBOX: dict[str, Any] = {
 
 
 @pytest.fixture
-def webhook_settings(emulator_settings: Callable[..., Settings]) -> Callable[..., Settings]:  # noqa: F811
+def webhook_settings(emulator_settings: Callable[..., Settings]) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         return emulator_settings(**{**FAST_INBOX, **overrides})
 
