@@ -1,11 +1,3 @@
-"""CLI tests reuse the webhook fixtures (emulator, BFF, merchants)."""
+"""CLI tests reuse the webhook fixtures (the emulator and merchants come from tests/conftest.py)."""
 
-from tests.webhooks.conftest import (  # noqa: F401  - shared fixtures
-    bff,
-    browser,
-    emulator,
-    emulator_settings,
-    merchant,
-    onboarded_merchant,
-    webhook_settings,
-)
+from tests.webhooks.conftest import bff, webhook_settings  # noqa: F401  - shared fixtures
