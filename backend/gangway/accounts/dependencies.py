@@ -10,7 +10,9 @@ from gangway.accounts.service import AccountService
 from gangway.core.deps import DatabaseDep, StatusHubDep, StripeDep
 
 
-async def get_account_service(db: DatabaseDep, stripe: StripeDep, hub: StatusHubDep) -> AccountService:
+async def get_account_service(
+    db: DatabaseDep, stripe: StripeDep, hub: StatusHubDep
+) -> AccountService:
     return AccountService(db=db, stripe=stripe, announce=hub.announce)
 
 
