@@ -1,17 +1,20 @@
 """DESIGN.md: "Never hold a DB transaction open across a network call."
 
-Every call to Stripe checks, at the moment it starts, that no database connection is checked out
-of the pool. A transaction held across the call would hold one. The journey covers account
-creation, minting, the return sync and webhook processing by the inbox worker.
+Every call to Stripe checks, at the moment it starts, that the task making it holds no database
+connection (a transaction held across the call would hold one). Connections are counted per
+asyncio task, so the inbox worker polling, or the test itself, never muddles the count. The
+journey covers account creation, minting, the return sync and webhook processing.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from gangway.stripe_gateway import StripeGateway
 from tests.support.api import post
@@ -26,12 +29,27 @@ async def test_no_connection_is_held_while_stripe_is_called(
     held: list[tuple[str, int]] = []
     calls: list[str] = []
     original = StripeGateway._call
-    pool = bff.state.db.engine.pool
+    # Which task checked each pooled connection out (checkin may run in another task: the
+    # session closes under asyncio.shield).
+    owner: dict[int, asyncio.Task[Any] | None] = {}
+    pool = bff.state.db.engine.sync_engine.pool
+
+    def on_checkout(_dbapi: Any, record: Any, _proxy: Any) -> None:
+        owner[id(record)] = asyncio.current_task()
+
+    def on_checkin(_dbapi: Any, record: Any) -> None:
+        owner.pop(id(record), None)
+
+    def held_by_current_task() -> int:
+        return sum(1 for task in owner.values() if task is asyncio.current_task())
+
+    event.listen(pool, "checkout", on_checkout)
+    event.listen(pool, "checkin", on_checkin)
 
     async def checked(self: StripeGateway, operation: str, call: Callable[[], Awaitable[T]]) -> T:
         calls.append(operation)
-        if pool.checkedout():
-            held.append((operation, pool.checkedout()))
+        if held_by_current_task():
+            held.append((operation, held_by_current_task()))
         return await original(self, operation, call)
 
     monkeypatch.setattr(StripeGateway, "_call", checked)
