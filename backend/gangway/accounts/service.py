@@ -123,15 +123,7 @@ class AccountService:
                 AccountCapability(account_id=account.id, name=name, status=status)
                 for name, status in sorted(snapshot.capabilities.items())
             ]
-            state = derive_state(
-                (
-                    RequirementFacts(r.deadline_status, r.awaiting_action_from, bool(r.errors))
-                    for r in requirements
-                    if r.kind == "current"
-                ),
-                snapshot.capabilities,
-                onboarding_started=account.first_link_at is not None,
-            )
+            state = _state(requirements, snapshot.capabilities, account.first_link_at is not None)
             digest = _digest(state, requirements, capabilities, snapshot)
             changed = digest != account.status_digest
             summary = snapshot.requirements.summary if snapshot.requirements else None
@@ -167,21 +159,27 @@ class AccountService:
             account.first_link_at = utcnow()
             rows = await repository.requirements(session, account_id)
             caps = await repository.capabilities(session, account_id)
-            state = derive_state(
-                (
-                    RequirementFacts(r.deadline_status, r.awaiting_action_from, bool(r.errors))
-                    for r in rows
-                    if r.kind == "current"
-                ),
-                {c.name: c.status for c in caps},
-                onboarding_started=True,
-            )
+            state = _state(rows, {c.name: c.status for c in caps}, onboarding_started=True)
             if state == account.state:
                 return
             account.state = state
             account.status_version += 1
             version, merchant_id = account.status_version, account.merchant_id
         await self.announce(merchant_id, version)
+
+
+def _state(
+    requirements: list[AccountRequirement], capabilities: dict[str, str], onboarding_started: bool
+) -> str:
+    return derive_state(
+        (
+            RequirementFacts(r.deadline_status, r.awaiting_action_from, bool(r.errors))
+            for r in requirements
+            if r.kind == "current"
+        ),
+        capabilities,
+        onboarding_started=onboarding_started,
+    )
 
 
 def _requirement_rows(account_id: int, snapshot: AccountSnapshot) -> list[AccountRequirement]:

@@ -104,32 +104,20 @@ class OnboardingService:
 
     async def refresh(self, merchant: Merchant) -> OnboardingLink:
         """A new link with the parameters of the merchant's latest one (Stripe's refresh_url)."""
-        since = utcnow() - timedelta(minutes=1)
-        async with self.db.read() as session:
-            latest = (
-                (
-                    await session.execute(
-                        select(LinkAudit)
-                        .where(col(LinkAudit.merchant_id) == merchant.id)
-                        .order_by(col(LinkAudit.created_at).desc(), col(LinkAudit.id).desc())
-                        .limit(1)
-                    )
-                )
-                .scalars()
-                .first()
-            )
-            recent_refreshes = (
-                await session.execute(
-                    select(func.count())
-                    .select_from(LinkAudit)
-                    .where(col(LinkAudit.merchant_id) == merchant.id)
-                    .where(col(LinkAudit.source) == "refresh")
-                    .where(col(LinkAudit.created_at) >= since)
-                )
-            ).scalar_one()
-        if recent_refreshes >= self.settings.refresh_loop_limit:
+        if (
+            await self._links_last_minute(merchant.id, source="refresh")
+            >= self.settings.refresh_loop_limit
+        ):
             logger.warning("onboarding.refresh.loop", extra={"merchant_id": merchant.id})
             raise RefreshLoop("The onboarding link was refreshed too often in a minute.")
+        latest_query = (
+            select(LinkAudit)
+            .where(col(LinkAudit.merchant_id) == merchant.id)
+            .order_by(col(LinkAudit.created_at).desc(), col(LinkAudit.id).desc())
+            .limit(1)
+        )
+        async with self.db.read() as session:
+            latest = (await session.execute(latest_query)).scalars().first()
         request = (
             LinkCreate(
                 use_case=latest.use_case,
@@ -142,21 +130,24 @@ class OnboardingService:
         return await self.mint(merchant, request, source="refresh")
 
     async def _enforce_link_rate(self, merchant_id: str) -> None:
-        since = utcnow() - timedelta(minutes=1)
-        async with self.db.read() as session:
-            recent = (
-                await session.execute(
-                    select(func.count())
-                    .select_from(LinkAudit)
-                    .where(col(LinkAudit.merchant_id) == merchant_id)
-                    .where(col(LinkAudit.created_at) >= since)
-                )
-            ).scalar_one()
-        if recent >= self.settings.links_per_minute:
+        if await self._links_last_minute(merchant_id) >= self.settings.links_per_minute:
             raise LinkRateLimited(
                 "Too many onboarding links in a minute; wait a moment, then try again.",
                 retry_after=60,
             )
+
+    async def _links_last_minute(self, merchant_id: str, *, source: str | None = None) -> int:
+        """Links minted for the merchant in the last minute (of one ``source``, if given)."""
+        query = (
+            select(func.count())
+            .select_from(LinkAudit)
+            .where(col(LinkAudit.merchant_id) == merchant_id)
+            .where(col(LinkAudit.created_at) >= utcnow() - timedelta(minutes=1))
+        )
+        if source is not None:
+            query = query.where(col(LinkAudit.source) == source)
+        async with self.db.read() as session:
+            return int((await session.execute(query)).scalar_one())
 
     # --- status
 
