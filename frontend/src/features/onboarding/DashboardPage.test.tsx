@@ -178,4 +178,18 @@ describe('DashboardPage', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByText("We couldn't reopen Stripe's form")).not.toBeInTheDocument();
   });
+
+  it('explains a refresh that failed because Stripe was unavailable', async () => {
+    mockFetch((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/api/auth/session') return jsonResponse(200, session);
+      if (path === '/api/onboarding/status') {
+        return jsonResponse(200, status({ requirements: { past_due: [], currently_due: [requirement()], eventually_due: [] } }));
+      }
+      return jsonResponse(404, { title: 'Not Found', status: 404 });
+    });
+    renderWithProviders(<AppRoutes />, { route: '/onboarding?notice=stripe-unavailable' });
+    expect(await screen.findByText('Stripe is not answering right now')).toBeInTheDocument();
+    expect(screen.getByText(/temporarily unavailable/)).toBeInTheDocument();
+  });
 });

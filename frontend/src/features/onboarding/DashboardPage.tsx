@@ -38,13 +38,38 @@ function CheckingWithStripe() {
   );
 }
 
-function RefreshLoopNotice({ onDismiss }: { onDismiss: () => void }) {
+/** Why /connect/refresh sent the merchant back here instead of to a fresh Stripe form. */
+const REFRESH_NOTICES: Record<string, { title: string; text: string }> = {
+  refresh_loop: {
+    title: "We couldn't reopen Stripe's form",
+    text:
+      'The onboarding link kept expiring, so we stopped trying to avoid a loop. This can happen when the form is ' +
+      'open in more than one tab or was left open for a long time. Use the button below to get a fresh link.',
+  },
+  'stripe-unavailable': {
+    title: 'Stripe is not answering right now',
+    text: "We couldn't get a fresh onboarding link because Stripe is temporarily unavailable. Try again in a minute.",
+  },
+  'stripe-rate-limited': {
+    title: 'Too many attempts',
+    text: 'Stripe asked us to slow down. Wait a minute, then use the button below to get a fresh link.',
+  },
+  'link-rate-limited': {
+    title: 'Too many attempts',
+    text: 'Several links were opened in the last minute. Wait a minute, then use the button below to get a fresh link.',
+  },
+};
+
+const FALLBACK_NOTICE = {
+  title: "We couldn't reopen Stripe's form",
+  text: 'Something went wrong while getting a fresh onboarding link. Use the button below to try again.',
+};
+
+function RefreshNotice({ notice, onDismiss }: { notice: string; onDismiss: () => void }) {
+  const { title, text } = REFRESH_NOTICES[notice] ?? FALLBACK_NOTICE;
   return (
-    <Alert tone="warning" role="status" title="We couldn't reopen Stripe's form" className="notice">
-      <p>
-        The onboarding link kept expiring, so we stopped trying to avoid a loop. This can happen when the form is open in
-        more than one tab or was left open for a long time. Use the button below to get a fresh link.
-      </p>
+    <Alert tone="warning" role="status" title={title} className="notice">
+      <p>{text}</p>
       <Button variant="ghost" className="btn-sm" onClick={onDismiss}>
         Dismiss
       </Button>
@@ -153,8 +178,9 @@ export function DashboardPage() {
 
   return (
     <AppShell account={account}>
-      {notice === 'refresh_loop' && (
-        <RefreshLoopNotice
+      {notice && (
+        <RefreshNotice
+          notice={notice}
           onDismiss={() => {
             const nextParams = new URLSearchParams(params);
             nextParams.delete('notice');
