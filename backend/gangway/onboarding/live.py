@@ -24,6 +24,8 @@ logger = logging.getLogger("gangway.live")
 
 CHANNEL = "gangway_status"
 RESYNC = -1  # a pseudo-version meaning "re-read, you may have missed something"
+# Names the LISTEN connection in pg_stat_activity, for operators (and the reconnect test).
+LISTENER_APPLICATION_NAME = "gangway-status-listener"
 
 
 class StatusHub:
@@ -95,7 +97,9 @@ class StatusHub:
         while True:
             conn: asyncpg.Connection | None = None
             try:
-                conn = await asyncpg.connect(dsn)
+                conn = await asyncpg.connect(
+                    dsn, server_settings={"application_name": LISTENER_APPLICATION_NAME}
+                )
                 await conn.add_listener(CHANNEL, self._on_notify)
                 logger.info("live.listening", extra={"reconnected": not first})
                 if not first:
