@@ -1,4 +1,4 @@
-"""Status fan-out: in-process on SQLite; LISTEN/NOTIFY on PostgreSQL, surviving a dropped listener."""
+"""Status fan-out: in-process on SQLite; LISTEN/NOTIFY on PostgreSQL, surviving a lost listener."""
 
 from __future__ import annotations
 
