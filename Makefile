@@ -58,17 +58,19 @@ dev: setup build migrate ## Run the product on http://127.0.0.1:8000 with the St
 		--webhook-url http://127.0.0.1:8000/webhooks/stripe \
 		--webhook-secret $(DEV_WEBHOOK_SECRET) & emulator=$$!; \
 	trap 'kill $$emulator 2>/dev/null' EXIT INT TERM; \
-	$(DEV_ENV) $(PY) -m uvicorn gangway.main:app --host 127.0.0.1 --port 8000
+	$(DEV_ENV) $(PY) -m uvicorn gangway.main:app --host 127.0.0.1 --port 8000 --no-proxy-headers
 
 frontend-dev: setup ## Vite with hot reload on :5173, proxying the API to `make dev`'s BFF
 	cd $(FRONTEND) && npm run dev
 
 # --- checks
 
-lint: setup ## ruff, ruff format --check, mypy --strict
+lint: setup ## ruff, ruff format --check, mypy --strict, import contracts, dead code
 	$(VENV)/bin/ruff check $(BACKEND) tests scripts bench
 	$(VENV)/bin/ruff format --check $(BACKEND) tests scripts bench
 	cd $(BACKEND) && ../$(VENV)/bin/mypy gangway stripe_emulator
+	cd $(BACKEND) && ../$(VENV)/bin/lint-imports --no-cache
+	cd $(BACKEND) && ../$(VENV)/bin/vulture
 
 format: setup ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix $(BACKEND) tests scripts bench

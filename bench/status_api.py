@@ -74,7 +74,7 @@ async def main(requests: int) -> None:
             )
             assert signup.status_code == 201, signup.text
             merchant_id = signup.json()["merchant"]["id"]
-            async with app.state.db.write() as session:
+            async with app.state.services.db.write() as session:
                 account = ConnectedAccount(
                     merchant_id=merchant_id,
                     stripe_account_id="acct_bench",

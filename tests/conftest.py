@@ -1,39 +1,41 @@
-"""Shared fixtures: an isolated database per test, the app, and an HTTP client over ASGI.
+"""Shared fixtures: an isolated database per test, the app, and an HTTP client over ASGI; the
+Stripe emulator over real HTTP, and the ``bff`` wired to it.
 
 The suite runs on SQLite by default. Set ``GANGWAY_TEST_POSTGRES_URL`` (``make test`` does when
 PostgreSQL is configured; CI always does) to run every database test on PostgreSQL instead,
 each test in a schema of its own.
+
+Helpers live in ``tests/support/``; import them from there, not from this module.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from sqlmodel import SQLModel
 
 import gangway.models  # noqa: F401  - registers every table on the metadata
 from gangway.core.config import Settings
 from gangway.core.db import create_engine
 from gangway.main import create_app
-from tests.support.api import post, signup
+from tests.support.api import make_client, post, signup
+from tests.support.database import POSTGRES_URL, TestDatabase
 from tests.support.emulator_server import EmulatorHandle, running_emulator
-
-POSTGRES_URL = os.environ.get("GANGWAY_TEST_POSTGRES_URL")
-BASE_URL = "http://127.0.0.1:8000"
-# Test-only Argon2 cost: production parameters are asserted separately.
-FAST_ARGON2 = {
-    "argon2_memory_kib": 1024,
-    "argon2_time_cost": 1,
-    "argon2_parallelism": 1,
-}
+from tests.support.settings import (
+    BASE_URL,
+    FAST_ARGON2,
+    AppFactory,
+    BffFactory,
+    SettingsFactory,
+)
 
 
 def pytest_report_header() -> str:
@@ -46,17 +48,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="PostgreSQL pass only (make test runs it)"))
         if POSTGRES_URL is not None and item.get_closest_marker("sqlite_only"):
             item.add_marker(pytest.mark.skip(reason="SQLite pass only"))
-
-
-@dataclass(frozen=True)
-class TestDatabase:
-    """Where this test's database lives."""
-
-    __test__ = False  # a fixture value, not a test class
-
-    url: str
-    schema: str | None
-    dialect: str
 
 
 @pytest.fixture
@@ -88,7 +79,7 @@ async def migrated_db(test_db: TestDatabase) -> TestDatabase:
 
 
 @pytest.fixture
-def make_settings(migrated_db: TestDatabase) -> Callable[..., Settings]:
+def make_settings(migrated_db: TestDatabase) -> SettingsFactory:
     """Build Settings for this test's database; keyword arguments override fields."""
 
     def make(**overrides: Any) -> Settings:
@@ -106,16 +97,16 @@ def make_settings(migrated_db: TestDatabase) -> Callable[..., Settings]:
 
 
 @pytest.fixture
-def settings(make_settings: Callable[..., Settings]) -> Settings:
+def settings(make_settings: SettingsFactory) -> Settings:
     return make_settings()
 
 
 @pytest.fixture
-async def app_factory() -> AsyncIterator[Callable[[Settings], Any]]:
+async def app_factory() -> AsyncIterator[AppFactory]:
     """Start apps (lifespan included) for given settings; all are shut down after the test."""
-    stack: list[Any] = []
+    stack: list[AbstractAsyncContextManager[Any]] = []
 
-    async def start(settings: Settings) -> Any:
+    async def start(settings: Settings) -> FastAPI:
         app = create_app(settings)
         ctx = app.router.lifespan_context(app)
         await ctx.__aenter__()
@@ -128,23 +119,12 @@ async def app_factory() -> AsyncIterator[Callable[[Settings], Any]]:
 
 
 @pytest.fixture
-async def app(app_factory: Callable[[Settings], Any], settings: Settings) -> Any:
+async def app(app_factory: AppFactory, settings: Settings) -> FastAPI:
     return await app_factory(settings)
 
 
-def make_client(app: Any, **kwargs: Any) -> httpx.AsyncClient:
-    """A client that looks like our SPA: same-origin fetch metadata on every request."""
-    headers = {"Sec-Fetch-Site": "same-origin", **kwargs.pop("headers", {})}
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url=BASE_URL,
-        headers=headers,
-        **kwargs,
-    )
-
-
 @pytest.fixture
-async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with make_client(app) as c:
         yield c
 
@@ -155,8 +135,7 @@ def unique_email() -> Callable[[], str]:
     return lambda: f"merchant{next(counter)}-{uuid.uuid4().hex[:6]}@example.com"
 
 
-# --- the Stripe emulator over real HTTP, and merchants of a BFF wired to it. Each directory
-# that uses these defines the ``bff`` fixture they build on.
+# --- the Stripe emulator over real HTTP, the BFF wired to it, and that BFF's merchants.
 
 
 @pytest.fixture
@@ -166,10 +145,13 @@ def emulator() -> Iterator[EmulatorHandle]:
 
 
 @pytest.fixture
-def emulator_settings(
-    make_settings: Callable[..., Settings], emulator: EmulatorHandle
-) -> Callable[..., Settings]:
-    """Settings for a BFF that talks to this test's emulator."""
+def bff_settings(make_settings: SettingsFactory, emulator: EmulatorHandle) -> SettingsFactory:
+    """Settings for a BFF that talks to this test's emulator; keyword arguments override fields.
+
+    A directory whose BFF needs other defaults overrides this fixture in its ``conftest.py``,
+    extending this one (see ``tests/webhooks/conftest.py``). A test that needs other values for
+    one field asks for ``make_bff`` (an app) or calls this (settings for a server of its own).
+    """
 
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -185,7 +167,28 @@ def emulator_settings(
 
 
 @pytest.fixture
-async def merchant(bff: Any, unique_email: Callable[[], str]) -> AsyncIterator[httpx.AsyncClient]:
+def make_bff(app_factory: AppFactory, bff_settings: SettingsFactory) -> BffFactory:
+    """Start a BFF (lifespan included) on ``bff_settings(**overrides)``; stopped after the test.
+
+    ``bff = await make_bff(links_per_minute=3)``
+    """
+
+    async def make(**overrides: Any) -> FastAPI:
+        return await app_factory(bff_settings(**overrides))
+
+    return make
+
+
+@pytest.fixture
+async def bff(make_bff: BffFactory) -> FastAPI:
+    """The BFF app, wired to this test's emulator over real HTTP, on ``bff_settings()``."""
+    return await make_bff()
+
+
+@pytest.fixture
+async def merchant(
+    bff: FastAPI, unique_email: Callable[[], str]
+) -> AsyncIterator[httpx.AsyncClient]:
     """A signed-in merchant's client (no account yet)."""
     async with make_client(bff) as client:
         await signup(client, unique_email())

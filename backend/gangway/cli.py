@@ -18,18 +18,10 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from sqlalchemy import select
-from sqlmodel import col
-
-from gangway.accounts import repository as accounts_repository
-from gangway.auth.models import Merchant
+from gangway.container import Services, open_services
 from gangway.core.config import Settings
-from gangway.core.db import Database
 from gangway.core.errors import GangwayError
 from gangway.core.logging import configure_logging
-from gangway.onboarding.live import StatusHub
-from gangway.stripe_gateway import StripeGateway
-from gangway.webhooks.worker import build_services
 
 logger = logging.getLogger("gangway.cli")
 
@@ -54,66 +46,63 @@ def _parser() -> argparse.ArgumentParser:
 
 async def run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Run one parsed command; the process exit status."""
-    db = Database.from_settings(settings)
-    stripe = StripeGateway(settings)
-    try:
-        if args.command == "setup-webhook":
-            url = settings.public_url(WEBHOOK_PATH)
-            destination_id, secret = await stripe.create_event_destination(url=url, name=args.name)
-            print(f"Created event destination {destination_id} for {url}", file=out)
-            print("Add its signing secret to GANGWAY_STRIPE_WEBHOOK_SECRETS:", file=out)
-            print(secret, file=out)
-            return 0
-        # Announcements go through the status hub (NOTIFY on PostgreSQL), so status streams
-        # held by running app processes see a change made here.
-        service, reconciler = build_services(settings, db, stripe, StatusHub(db))
-        if args.command == "sync-account":
-            account_id = await _resolve_account(db, args.account)
-            if account_id is None:
-                print(f"No connected account matches {args.account!r}.", file=sys.stderr)
-                return 1
-            result = await service.accounts.sync(account_id)
-            state = "changed" if result.changed else "unchanged"
-            print(f"Synced {account_id}: {state}, status version {result.version}", file=out)
-            return 0
-        if args.command == "replay-events":
-            count = await service.replay_dead(args.event_ids or None)
-            print(f"Re-queued {count} dead-lettered event(s).", file=out)
-            return 0
-        if args.command == "reconcile":
-            sweep = await reconciler.sweep()
-            if not sweep.ran:
-                print("Another sweep is running; nothing done.", file=out)
-                return 0
-            print(
-                f"Listed {sweep.events_listed} event(s), queued {sweep.events_added} new; "
-                f"synced {sweep.accounts_synced} account(s), {sweep.accounts_failed} failed.",
-                file=out,
-            )
-            return 0
-        raise AssertionError(f"unknown command {args.command}")
-    except GangwayError as exc:
-        print(f"{exc.title}: {exc.detail or ''}".rstrip(": "), file=sys.stderr)
-        return 2
-    finally:
-        await stripe.aclose()
-        await db.dispose()
+    # The same services as the app's (changes are announced through the change feed, NOTIFY
+    # on PostgreSQL, so status streams held by running app processes see them), minus the
+    # background workers.
+    async with open_services(settings) as services:
+        try:
+            return await _command(args, services, out)
+        except GangwayError as exc:
+            print(f"{exc.title}: {exc.detail or ''}".rstrip(": "), file=sys.stderr)
+            return 2
 
 
-async def _resolve_account(db: Database, value: str) -> str | None:
-    """A Stripe account id, given one or a merchant's email."""
-    async with db.read() as session:
-        if "@" not in value:
-            account = await accounts_repository.by_stripe_id(session, value)
-            return account.stripe_account_id if account else None
-        result = await session.execute(
-            select(col(Merchant.id)).where(col(Merchant.email) == value.strip().lower())
+async def _command(args: argparse.Namespace, services: Services, out: TextIO) -> int:
+    if args.command == "setup-webhook":
+        url = services.settings.public_url(WEBHOOK_PATH)
+        destination_id, secret = await services.stripe.create_event_destination(
+            url=url, name=args.name
         )
-        merchant_id = result.scalars().first()
-        if merchant_id is None:
-            return None
-        by_merchant = await accounts_repository.by_merchant(session, merchant_id)
-        return by_merchant.stripe_account_id if by_merchant else None
+        print(f"Created event destination {destination_id} for {url}", file=out)
+        print("Add its signing secret to GANGWAY_STRIPE_WEBHOOK_SECRETS:", file=out)
+        print(secret, file=out)
+        return 0
+    if args.command == "sync-account":
+        account_id = await _resolve_account(services, args.account)
+        if account_id is None:
+            print(f"No connected account matches {args.account!r}.", file=sys.stderr)
+            return 1
+        result = await services.accounts.sync(account_id)
+        state = "changed" if result.changed else "unchanged"
+        print(f"Synced {account_id}: {state}, status version {result.version}", file=out)
+        return 0
+    if args.command == "replay-events":
+        count = await services.webhooks.replay_dead(args.event_ids or None)
+        print(f"Re-queued {count} dead-lettered event(s).", file=out)
+        return 0
+    if args.command == "reconcile":
+        sweep = await services.reconciler.sweep()
+        if not sweep.ran:
+            print("Another sweep is running; nothing done.", file=out)
+            return 0
+        print(
+            f"Listed {sweep.events_listed} event(s), queued {sweep.events_added} new; "
+            f"synced {sweep.accounts_synced} account(s), {sweep.accounts_failed} failed.",
+            file=out,
+        )
+        return 0
+    raise AssertionError(f"unknown command {args.command}")
+
+
+async def _resolve_account(services: Services, value: str) -> str | None:
+    """A Stripe account id, given one or a merchant's email."""
+    if "@" not in value:
+        return value if await services.accounts.is_known(value) else None
+    merchant = await services.auth.merchant_by_email(value)
+    if merchant is None:
+        return None
+    account = await services.accounts.find(merchant.id)
+    return account.stripe_account_id if account else None
 
 
 def main(

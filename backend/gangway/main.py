@@ -16,9 +16,8 @@ from fastapi.routing import APIRoute
 from gangway.accounts.endpoints import router as accounts_router
 from gangway.auth.dependencies import csrf_protect
 from gangway.auth.endpoints import router as auth_router
-from gangway.auth.passwords import PasswordHasher
+from gangway.container import open_services, run_background
 from gangway.core.config import Settings
-from gangway.core.db import Database
 from gangway.core.errors import install_error_handlers, problem_responses
 from gangway.core.logging import configure_logging
 from gangway.core.migrations import head_revisions, upgrade_to_head
@@ -26,12 +25,10 @@ from gangway.core.openapi import install_openapi
 from gangway.core.web import SecurityHeadersMiddleware, spa_router
 from gangway.onboarding.connect import router as connect_router
 from gangway.onboarding.endpoints import router as onboarding_router
-from gangway.onboarding.live import StatusHub
+from gangway.ops.correlation import RequestIdMiddleware
 from gangway.ops.endpoints import router as ops_router
 from gangway.ops.metrics import Metrics, MetricsMiddleware
-from gangway.stripe_gateway import StripeGateway
 from gangway.webhooks.endpoints import router as webhooks_router
-from gangway.webhooks.worker import start_webhook_runtime
 
 DEFAULT_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 
@@ -42,7 +39,7 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app. Long-lived parts are created in the lifespan and kept on ``app.state``."""
+    """Build the app. Its services are built in the lifespan and kept on ``app.state.services``."""
     settings = settings or Settings()
     metrics = Metrics()
 
@@ -50,23 +47,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.auto_migrate:
             await upgrade_to_head(settings)
-        db = Database.from_settings(settings)
-        app.state.db = db
-        app.state.password_hasher = PasswordHasher(settings)
         app.state.migration_heads = head_revisions()
-        app.state.stripe = StripeGateway(settings, metrics)
-        app.state.status_hub = hub = StatusHub(db)
-        await hub.start()
-        app.state.webhooks = webhooks = await start_webhook_runtime(
-            settings, db, app.state.stripe, hub, metrics
-        )
-        try:
+        async with open_services(settings, metrics) as services, run_background(services):
+            app.state.services = services
             yield
-        finally:
-            await webhooks.stop()
-            await hub.stop()
-            await app.state.stripe.aclose()
-            await db.dispose()
 
     app = FastAPI(
         title="Gangway",
@@ -96,8 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         responses=problem_responses(500),
     )
-    app.state.settings = settings
-    app.state.metrics = metrics
     install_error_handlers(app)
     install_openapi(app)
 
@@ -115,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every log line has the id
     return app
 
 

@@ -1,4 +1,8 @@
-"""Alembic environment: async engine, batch mode on SQLite, URL from Gangway's settings."""
+"""Alembic environment: async engine, batch mode on SQLite, URL from Gangway's settings.
+
+Online upgrades run under the database's migration lock (``gangway.core.migrations``), so any
+number of processes may run them at once: one migrates, the others wait and find it done.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
 
 from gangway.core.config import Settings
 from gangway.core.db import create_engine
+from gangway.core.migrations import migration_connection
 from gangway.models import metadata
 
 config = context.config
@@ -41,10 +47,15 @@ def _run_sync(connection: Connection) -> None:
 
 async def _run_async() -> None:
     settings = _settings()
-    engine = create_engine(settings.database_url, schema=settings.database_schema)
-    async with engine.connect() as connection:
-        await connection.run_sync(_run_sync)
-    await engine.dispose()
+    # No pool: the connection, and with it the PostgreSQL advisory lock, ends with the run.
+    engine = create_engine(
+        settings.database_url, schema=settings.database_schema, poolclass=NullPool
+    )
+    try:
+        async with migration_connection(engine, settings.database_schema) as connection:
+            await connection.run_sync(_run_sync)
+    finally:
+        await engine.dispose()
 
 
 def run_migrations_offline() -> None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from stripe_emulator.app import create_app
-from stripe_emulator.config import EmulatorConfig
+from stripe_emulator.config import FRESH_ACCOUNT_SHAPES, EmulatorConfig
 
 
 def _env(name: str) -> str | None:
@@ -62,11 +62,20 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
         default=float(_env("DELIVERY_BACKOFF") or defaults.delivery_backoff),
         help="first webhook retry delay in seconds (doubles per attempt)",
     )
+    parser.add_argument(
+        "--fresh-accounts",
+        choices=FRESH_ACCOUNT_SHAPES,
+        default=_env("FRESH_ACCOUNTS") or defaults.fresh_accounts,
+        help="how a new account reports requirements before anything is submitted: "
+        "past_due (what Stripe reports, the default) or currently_due (the older model)",
+    )
     args = parser.parse_args(argv)
     if args.webhook_secret and not args.webhook_url:
         parser.error("--webhook-secret needs --webhook-url")
     if args.webhook_secret and not args.webhook_secret.startswith("whsec_"):
         parser.error("--webhook-secret must start with whsec_")
+    if args.fresh_accounts not in FRESH_ACCOUNT_SHAPES:
+        parser.error(f"--fresh-accounts must be one of {', '.join(FRESH_ACCOUNT_SHAPES)}")
     return EmulatorConfig(
         host=args.host,
         port=args.port,
@@ -77,6 +86,7 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
         link_ttl=args.link_ttl,
         verification_delay=args.verification_delay,
         delivery_backoff=args.delivery_backoff,
+        fresh_accounts=args.fresh_accounts,
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from stripe_emulator import requirements as req
+from stripe_emulator.catalogue import country_profile
 from stripe_emulator.clock import rfc3339
 from stripe_emulator.common import (
     decode_page,
@@ -17,7 +18,7 @@ from stripe_emulator.common import (
     read_json,
     reason,
 )
-from stripe_emulator.errors import ApiError, not_found
+from stripe_emulator.errors import ApiError, invalid_parameter, not_found
 from stripe_emulator.runtime import INCLUDABLE, Emulator
 from stripe_emulator.store import new_id
 from stripe_emulator.validation import (
@@ -64,16 +65,6 @@ def _derive(record: dict[str, Any], emu: Emulator) -> None:
     """Fill read-only and derived fields after a create or update."""
     configuration = record.get("configuration") or {}
     record["applied_configurations"] = [n for n in CONFIG_NAMES if configuration.get(n) is not None]
-    defaults = record.setdefault("defaults", {})
-    resp = defaults.setdefault("responsibilities", {})
-    resp.setdefault("fees_collector", "stripe")
-    resp.setdefault("losses_collector", "stripe")
-    collector = (
-        "application"
-        if record.get("dashboard") == "none" and resp.get("losses_collector") == "application"
-        else "stripe"
-    )
-    resp["requirements_collector"] = collector
     identity = record.get("identity")
     if isinstance(identity, dict) and isinstance(identity.get("individual"), dict):
         individual = identity["individual"]
@@ -83,6 +74,52 @@ def _derive(record: dict[str, Any], emu: Emulator) -> None:
         individual.setdefault("account", record["id"])
         individual.setdefault("created", now)
         individual["updated"] = now
+
+
+def _responsibilities(body: dict[str, Any]) -> dict[str, str]:
+    """The create request's responsibilities, checked the way Stripe checks them.
+
+    ``losses_collector: application`` needs the platform to collect fees too. The platform is
+    responsible for requirement collection (``requirements_collector: application``) exactly
+    when it is liable for losses and the account has no Stripe dashboard."""
+    given = (body.get("defaults") or {}).get("responsibilities") or {}
+    fees = given.get("fees_collector", "stripe")
+    losses = given.get("losses_collector", "stripe")
+    if losses == "application" and not fees.startswith("application"):
+        raise invalid_parameter(
+            "defaults.responsibilities.losses_collector",
+            "defaults.responsibilities.losses_collector can only be `application` when "
+            "defaults.responsibilities.fees_collector is `application`.",
+        )
+    dashboard = body.get("dashboard", "full")
+    collector = "application" if dashboard == "none" and losses == "application" else "stripe"
+    return {
+        "fees_collector": fees,
+        "losses_collector": losses,
+        "requirements_collector": collector,
+    }
+
+
+def _check_update_allowed(record: dict[str, Any], body: dict[str, Any]) -> None:
+    """Responsibilities are fixed at creation; an account whose platform collects requirements
+    keeps ``dashboard: none``."""
+    if record.get("closed"):
+        raise ApiError(400, "account_closed", f"The account {record['id']} is closed.")
+    current = (record.get("defaults") or {}).get("responsibilities") or {}
+    given = (body.get("defaults") or {}).get("responsibilities") or {}
+    for key, value in given.items():
+        if current.get(key) != value:
+            raise invalid_parameter(
+                f"defaults.responsibilities.{key}",
+                f"defaults.responsibilities.{key} cannot be changed after the account is created.",
+            )
+    dashboard = body.get("dashboard")
+    if dashboard not in (None, "none") and current.get("requirements_collector") == "application":
+        raise invalid_parameter(
+            "dashboard",
+            "dashboard must stay `none` on an account whose platform is responsible for "
+            "requirement collection.",
+        )
 
 
 def _field_values(record: dict[str, Any]) -> dict[str, str]:
@@ -101,55 +138,71 @@ async def create_account(request: Request) -> JSONResponse:
     body = await read_json(request)
     validate_body("account_create", body)
     include = _parse_include(body.pop("include", None))
+    responsibilities = _responsibilities(body)
     async with emu.lock:
-        now = emu.now()
-        account_id = new_id("acct_test_", 16)
-        record: dict[str, Any] = {
-            "id": account_id,
-            "object": "v2.core.account",
-            "applied_configurations": [],
-            "closed": False,
-            "contact_email": None,
-            "contact_phone": None,
-            "created": rfc3339(now),
-            "dashboard": "full",
-            "display_name": None,
-            "livemode": False,
-            "metadata": {},
-            "_emu": {
-                "created_ts": now,
-                "person_id": new_id("person_test_", 20),
-                "secrets": {},
-                "representative": {},
-                "fingerprints": {},
-                "verifications": {},
-                "errors": {},
-                "due_at": {},
-                "future": [],
-                "promoted": {},
-            },
-        }
-        body.pop("account_token", None)
-        _merge(record, body)
-        record.setdefault("identity", {})
-        record["defaults"] = {"currency": "usd", "locales": ["en-US"], **record.get("defaults", {})}
-        _extract_id_numbers(record)
-        _derive(record, emu)
-        provided = {
-            s.description for s in req.all_specs(record).values() if req.is_provided(record, s)
-        }
-        req.note_submitted(record, provided, now, emu.config)
-        emu.state.accounts[account_id] = record
+        record = _new_record(emu, body, responsibilities)
+        emu.state.accounts[record["id"]] = record
         emu.record_event(
             "v2.core.account.created",
-            account_id=account_id,
+            account_id=record["id"],
             reason=reason(request),
-            changes={"before": {}, "after": {"id": account_id}},
+            changes={"before": {}, "after": {"id": record["id"]}},
         )
         record["_emu"]["snapshot"] = emu.snapshot(record)
         rendered = emu.render_account(record, include)
         emu.persist()
     return JSONResponse(rendered)
+
+
+def _new_record(
+    emu: Emulator, body: dict[str, Any], responsibilities: dict[str, str]
+) -> dict[str, Any]:
+    """A new account from a validated create body, with what it already provides noted."""
+    now = emu.now()
+    record: dict[str, Any] = {
+        "id": new_id("acct_test_", 16),
+        "object": "v2.core.account",
+        "applied_configurations": [],
+        "closed": False,
+        "contact_email": None,
+        "contact_phone": None,
+        "created": rfc3339(now),
+        "dashboard": "full",
+        "display_name": None,
+        "livemode": False,
+        "metadata": {},
+        "_emu": {
+            "created_ts": now,
+            "person_id": new_id("person_test_", 20),
+            "secrets": {},
+            "representative": {},
+            "fingerprints": {},
+            "verifications": {},
+            "errors": {},
+            "due_at": {},
+            "future": [],
+            "promoted": {},
+            "promoted_status": {},
+            "capability_overrides": {},
+            # Stripe's shape: a new account looks overdue until information is submitted.
+            "submitted": emu.fresh_accounts != "past_due",
+        },
+    }
+    body.pop("account_token", None)
+    _merge(record, body)
+    record.setdefault("identity", {})
+    profile = country_profile(req.country(record))
+    record["defaults"] = {
+        "currency": profile.currency,
+        "locales": [profile.locale],
+        **record.get("defaults", {}),
+    }
+    record["defaults"]["responsibilities"] = responsibilities
+    _extract_id_numbers(record)
+    _derive(record, emu)
+    provided = {s.description for s in req.all_specs(record).values() if req.is_provided(record, s)}
+    req.note_submitted(record, provided, now, emu.config)
+    return record
 
 
 @router.get("/v2/core/accounts")
@@ -222,8 +275,7 @@ async def update_account(account_id: str, request: Request) -> JSONResponse:
     include = _parse_include(body.pop("include", None))
     async with emu.lock:
         record = _get_record(emu, account_id)
-        if record.get("closed"):
-            raise ApiError(400, "account_closed", f"The account {account_id} is closed.")
+        _check_update_allowed(record, body)
         emu.refresh(record)  # settle anything time-driven before applying the update
         before = _field_values(record)
         _merge(record, body)
@@ -234,5 +286,28 @@ async def update_account(account_id: str, request: Request) -> JSONResponse:
         req.note_submitted(record, touched, emu.now(), emu.config)
         emu.refresh(record, reason=reason(request))
         rendered = emu.render_account(record, include)
+        emu.persist()
+    return JSONResponse(rendered)
+
+
+@router.post("/v2/core/accounts/{account_id}/close")
+async def close_account(account_id: str, request: Request) -> JSONResponse:
+    """Not in the contract extract, but in the SDK (``accounts.close_async``)."""
+    emu = emulator(request)
+    body = await read_json(request)
+    validate_body("account_close", body)
+    async with emu.lock:
+        record = _get_record(emu, account_id)
+        configurations = body.get("applied_configurations")
+        if configurations is not None and set(configurations) != set(
+            record["applied_configurations"]
+        ):
+            raise invalid_parameter(
+                "applied_configurations",
+                "All configurations on the Account must be passed in applied_configurations "
+                "to close it.",
+            )
+        emu.close_account(record, reason(request))
+        rendered = emu.render_account(record, [])
         emu.persist()
     return JSONResponse(rendered)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stripe_emulator import accounts, controls, event_api, hosted, links
+from stripe_emulator import accounts, controls, event_api, hosted, links, scenarios
 from stripe_emulator.config import EmulatorConfig
 from stripe_emulator.controls import ControlError
 from stripe_emulator.errors import ApiError
@@ -19,10 +19,43 @@ from stripe_emulator.events import DeliveryWorker
 from stripe_emulator.gate import ApiGate
 from stripe_emulator.runtime import Emulator
 
+ROUTERS = (
+    accounts.router,
+    links.router,
+    event_api.router,
+    hosted.router,
+    controls.router,
+    scenarios.router,
+)
+
 
 def create_app(config: EmulatorConfig | None = None) -> FastAPI:
     config = config or EmulatorConfig()
     emu = Emulator(config)
+    app = FastAPI(
+        title="Stripe emulator",
+        description="Stateful stand-in for Stripe's v2 core APIs. See docs/emulator.md.",
+        lifespan=_lifespan(emu),
+        docs_url="/_emulator/docs",
+        openapi_url="/_emulator/openapi.json",
+        redoc_url=None,
+    )
+    app.state.emulator = emu
+    app.state.config = config
+    app.add_middleware(ApiGate, emulator=emu)
+    _add_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def _lifespan(emu: Emulator) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Runs the webhook delivery worker and the ticker that settles time-driven changes."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -30,7 +63,7 @@ def create_app(config: EmulatorConfig | None = None) -> FastAPI:
 
         async def ticker() -> None:
             while True:
-                await asyncio.sleep(config.tick_interval)
+                await asyncio.sleep(emu.config.tick_interval)
                 async with emu.lock:
                     emu.tick()
 
@@ -47,18 +80,10 @@ def create_app(config: EmulatorConfig | None = None) -> FastAPI:
             await worker.aclose()
             emu.persist()
 
-    app = FastAPI(
-        title="Stripe emulator",
-        description="Stateful stand-in for Stripe's v2 core APIs. See docs/emulator.md.",
-        lifespan=lifespan,
-        docs_url="/_emulator/docs",
-        openapi_url="/_emulator/openapi.json",
-        redoc_url=None,
-    )
-    app.state.emulator = emu
-    app.state.config = config
-    app.add_middleware(ApiGate, emulator=emu)
+    return lifespan
 
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> Response:
         return exc.response()
@@ -69,20 +94,11 @@ def create_app(config: EmulatorConfig | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if request.url.path.startswith("/v2/"):
-            code = "not_found" if exc.status_code == 404 else "invalid_request"
-            message = (
-                f"Unrecognized request URL ({request.method}: {request.url.path})."
-                if exc.status_code in (404, 405)
-                else str(exc.detail)
-            )
-            return ApiError(exc.status_code, code, message).response()
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-
-    @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    for router in (accounts.router, links.router, event_api.router, hosted.router, controls.router):
-        app.include_router(router)
-    return app
+        if not request.url.path.startswith("/v2/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        if exc.status_code in (404, 405):
+            code = "not_found" if exc.status_code == 404 else "method_not_allowed"
+            message = f"Unrecognized request URL ({request.method}: {request.url.path})."
+        else:
+            code, message = "invalid_request", str(exc.detail)
+        return ApiError(exc.status_code, code, message).response()

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 DEFAULT_API_VERSION = "2026-10-28.endive"
 #: From this version on, ``configurations`` is gone from account_links' use_case options.
 CONFIGURATIONS_REMOVED_IN = "2026-09-30.endive"
+#: ``fresh_accounts`` values: how a new account reports requirements nobody has submitted yet.
+#: ``past_due`` is what Stripe reports (every entry past due, capabilities restricted);
+#: ``currently_due`` is the emulator's older model (due in ``currently_due_window``, pending).
+FRESH_ACCOUNT_SHAPES = ("past_due", "currently_due")
 
 
 @dataclass
@@ -42,6 +46,13 @@ class EmulatorConfig:
     default_api_version: str = DEFAULT_API_VERSION
     #: Extra event types the pre-registered destination listens to (all account types by default).
     webhook_events: list[str] = field(default_factory=list)
+    #: How accounts created from now on look before information is submitted: ``past_due``
+    #: (Stripe's shape) or ``currently_due`` (the older model). See FRESH_ACCOUNT_SHAPES.
+    fresh_accounts: str = "past_due"
+
+    def __post_init__(self) -> None:
+        if self.fresh_accounts not in FRESH_ACCOUNT_SHAPES:
+            raise ValueError(f"fresh_accounts must be one of {', '.join(FRESH_ACCOUNT_SHAPES)}")
 
     @property
     def base_url(self) -> str:

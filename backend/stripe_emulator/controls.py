@@ -1,4 +1,8 @@
-"""Scenario controls under ``/_emulator/`` (no auth: a development tool). See docs/emulator.md."""
+"""Controls under ``/_emulator/`` (no auth: a development tool). See docs/emulator.md.
+
+This module has the emulator-wide ones (clock, faults, chaos, deliveries, settings, reset,
+catalogue) and the helpers; account scenarios are in :mod:`stripe_emulator.scenarios`.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from stripe_emulator import requirements as req
+from stripe_emulator import catalogue as cat
 from stripe_emulator.clock import rfc3339
 from stripe_emulator.common import emulator
-from stripe_emulator.runtime import Emulator
+from stripe_emulator.config import FRESH_ACCOUNT_SHAPES
+from stripe_emulator.runtime import INCLUDABLE, Emulator
 
 router = APIRouter(prefix="/_emulator")
-
-#: Error codes the contract allows on requirement entries (a representative subset is accepted
-#: by default; any code from the contract's enum is accepted).
-DEFAULT_ERROR_CODE = "verification_failed_id_number_match"
 
 
 class ControlError(Exception):
@@ -27,7 +28,7 @@ class ControlError(Exception):
         self.message = message
 
 
-async def _json(request: Request) -> dict[str, Any]:
+async def json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return {}
@@ -40,16 +41,14 @@ async def _json(request: Request) -> dict[str, Any]:
     return data
 
 
-def _account(emu: Emulator, account_id: str) -> dict[str, Any]:
+def account(emu: Emulator, account_id: str) -> dict[str, Any]:
     record = emu.state.accounts.get(account_id)
     if record is None:
         raise ControlError(404, f"no such account: {account_id}")
     return record
 
 
-def _full_state(emu: Emulator, record: dict[str, Any]) -> dict[str, Any]:
-    from stripe_emulator.runtime import INCLUDABLE
-
+def full_state(emu: Emulator, record: dict[str, Any]) -> dict[str, Any]:
     rendered = emu.render_account(record, list(INCLUDABLE))
     emu_data = copy.deepcopy(record["_emu"])
     emu_data.pop("snapshot", None)
@@ -65,7 +64,7 @@ async def get_clock(request: Request) -> JSONResponse:
 @router.post("/clock/advance")
 async def advance_clock(request: Request) -> JSONResponse:
     emu = emulator(request)
-    body = await _json(request)
+    body = await json_body(request)
     seconds = body.get("seconds")
     if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
         raise ControlError(400, "seconds must be a non-negative number")
@@ -80,59 +79,9 @@ async def advance_clock(request: Request) -> JSONResponse:
 async def account_state(account_id: str, request: Request) -> JSONResponse:
     emu = emulator(request)
     async with emu.lock:
-        record = _account(emu, account_id)
+        record = account(emu, account_id)
         emu.refresh(record)
-        return JSONResponse(_full_state(emu, record))
-
-
-@router.post("/accounts/{account_id}/future_requirements")
-async def add_future_requirements(account_id: str, request: Request) -> JSONResponse:
-    emu = emulator(request)
-    body = await _json(request)
-    async with emu.lock:
-        record = _account(emu, account_id)
-        catalogue = {s.description: s for s in req.future_catalogue(record)}
-        descriptions = body.get("descriptions") or list(catalogue)
-        if not isinstance(descriptions, list) or any(d not in catalogue for d in descriptions):
-            raise ControlError(400, f"descriptions must be a subset of {sorted(catalogue)}")
-        lead = body.get("transition_in_seconds", emu.config.future_requirements_lead)
-        if not isinstance(lead, int | float) or lead < 0:
-            raise ControlError(400, "transition_in_seconds must be a non-negative number")
-        emu_data = record["_emu"]
-        for desc in descriptions:
-            emu_data["future"] = [f for f in emu_data["future"] if f["description"] != desc]
-            emu_data["promoted"].pop(desc, None)
-            emu_data["future"].append(
-                {"description": desc, "transition_at": emu.now() + float(lead)}
-            )
-        emu.refresh(record)
-        emu.persist()
-        return JSONResponse(_full_state(emu, record))
-
-
-@router.post("/accounts/{account_id}/verification_error")
-async def verification_error(account_id: str, request: Request) -> JSONResponse:
-    emu = emulator(request)
-    body = await _json(request)
-    async with emu.lock:
-        record = _account(emu, account_id)
-        specs = req.all_specs(record)
-        default = (
-            "identity.individual.id_numbers"
-            if req.entity_type(record) == "individual"
-            else "representative.id_numbers"
-        )
-        desc = body.get("requirement", default)
-        if desc not in specs:
-            raise ControlError(400, f"requirement must be one of {sorted(specs)}")
-        code = body.get("code", DEFAULT_ERROR_CODE)
-        if not isinstance(code, str) or code not in _ERROR_CODES:
-            raise ControlError(400, "code must be a requirement error code from the contract")
-        description = body.get("description", "The ID number provided doesn't match our records.")
-        req.add_error(record, desc, code, str(description), emu.now(), emu.config)
-        emu.refresh(record)
-        emu.persist()
-        return JSONResponse(_full_state(emu, record))
+        return JSONResponse(full_state(emu, record))
 
 
 @router.get("/faults")
@@ -143,7 +92,7 @@ async def list_faults(request: Request) -> JSONResponse:
 @router.post("/faults")
 async def add_fault(request: Request) -> JSONResponse:
     emu = emulator(request)
-    body = await _json(request)
+    body = await json_body(request)
     count = body.get("count", 1)
     status = body.get("status")
     latency = body.get("latency_ms", 0)
@@ -191,7 +140,7 @@ async def get_chaos(request: Request) -> JSONResponse:
 @router.post("/chaos")
 async def set_chaos(request: Request) -> JSONResponse:
     emu = emulator(request)
-    body = await _json(request)
+    body = await json_body(request)
     for key in body:
         if key not in ("duplicate", "reorder") or not isinstance(body[key], bool):
             raise ControlError(400, "body is {duplicate?: bool, reorder?: bool}")
@@ -235,24 +184,42 @@ async def latest_link(account_id: str, request: Request) -> JSONResponse:
     return JSONResponse({"data": links})
 
 
-_ERROR_CODES = frozenset(
-    {
-        "invalid_address_city_state_postal_code",
-        "invalid_dob_age_under_18",
-        "invalid_street_address",
-        "invalid_tax_id",
-        "invalid_tax_id_format",
-        "invalid_tos_acceptance",
-        "invalid_url_format",
-        "invalid_value_other",
-        "verification_document_id_number_mismatch",
-        "verification_document_name_mismatch",
-        "verification_failed_address_match",
-        "verification_failed_id_number_match",
-        "verification_failed_keyed_identity",
-        "verification_failed_name_match",
-        "verification_failed_other",
-        "verification_failed_tax_id_match",
-        "verification_failed_tax_id_not_issued",
-    }
-)
+@router.get("/settings")
+async def get_settings(request: Request) -> JSONResponse:
+    return JSONResponse({"fresh_accounts": emulator(request).fresh_accounts})
+
+
+@router.post("/settings")
+async def change_settings(request: Request) -> JSONResponse:
+    """``{fresh_accounts: "past_due" | "currently_due"}``: the shape of accounts created from now
+    on (``POST /_emulator/reset`` restores the configured value)."""
+    emu = emulator(request)
+    body = await json_body(request)
+    unknown = set(body) - {"fresh_accounts"}
+    if unknown:
+        raise ControlError(400, f"unknown settings: {', '.join(sorted(unknown))}")
+    shape = body.get("fresh_accounts", emu.fresh_accounts)
+    if shape not in FRESH_ACCOUNT_SHAPES:
+        raise ControlError(400, f"fresh_accounts must be one of {', '.join(FRESH_ACCOUNT_SHAPES)}")
+    emu.fresh_accounts = shape
+    return JSONResponse({"fresh_accounts": emu.fresh_accounts})
+
+
+@router.get("/catalogue")
+async def requirement_catalogue(request: Request) -> JSONResponse:
+    """``?country=us&entity_type=company``: every requirement an account can be asked for."""
+    country = request.query_params.get("country", "us").lower()
+    entity_type = request.query_params.get("entity_type", "company")
+    if entity_type not in cat.ENTITY_TYPES:
+        raise ControlError(400, f"entity_type must be one of {', '.join(cat.ENTITY_TYPES)}")
+    specs = [*cat.catalogue(country, entity_type), *cat.future_catalogue(entity_type)]
+    return JSONResponse(
+        {
+            "country": country,
+            "entity_type": entity_type,
+            "own_catalogue": country in cat.COUNTRIES,
+            "requirements": [cat.describe(s) for s in cat.catalogue(country, entity_type)],
+            "future_requirements": [cat.describe(s) for s in cat.future_catalogue(entity_type)],
+            "descriptions": sorted({s.description for s in specs}),
+        }
+    )

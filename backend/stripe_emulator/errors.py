@@ -1,4 +1,9 @@
-"""v2 error bodies (`{"error": {"type", "code", "message"}}`) and the exception carrying them."""
+"""v2 error bodies and the exception carrying them.
+
+A body is exactly the contract's ``v2.error``: ``{"error": {"type", "code", "message"}}``
+(the schema's other optional fields, ``doc_url`` and ``user_message``, are not used). v2 errors
+have no ``param`` field: the parameter is named in the message.
+"""
 
 from __future__ import annotations
 
@@ -27,10 +32,7 @@ class ApiError(Exception):
         self.param = param
 
     def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"type": self.type, "code": self.code, "message": self.message}
-        if self.param is not None:
-            error["param"] = self.param
-        return {"error": error}
+        return {"error": {"type": self.type, "code": self.code, "message": self.message}}
 
     def response(self) -> JSONResponse:
         return JSONResponse(self.body(), status_code=self.status)
@@ -50,3 +52,12 @@ def missing_parameter(param: str) -> ApiError:
 
 def invalid_parameter(param: str, message: str) -> ApiError:
     return ApiError(400, "parameter_invalid", message, param=param)
+
+
+def internal_error() -> ApiError:
+    return ApiError(
+        500,
+        "internal_error",
+        "An unexpected error occurred in the emulator.",
+        type_="api_error",
+    )

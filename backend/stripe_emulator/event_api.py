@@ -15,6 +15,7 @@ from stripe_emulator.validation import (
     as_list,
     check_includes,
     check_known,
+    check_url,
     parse_limit,
     parse_query,
     validate_body,
@@ -129,8 +130,7 @@ async def create_event_destination(request: Request) -> JSONResponse:
     if not isinstance(endpoint, dict):
         raise missing_parameter("webhook_endpoint")
     url = str(endpoint["url"])
-    if not url.startswith(("http://", "https://")):
-        raise invalid_parameter("webhook_endpoint.url", "Invalid URL: must be http(s)")
+    check_url("webhook_endpoint.url", url)
     async with emu.lock:
         dest = emu.create_destination(
             name=body["name"],

@@ -33,7 +33,9 @@ ACCOUNT_EVENT_TYPES: tuple[str, ...] = (
     "v2.core.account[configuration.merchant].updated",
     "v2.core.account[configuration.merchant].capability_status_updated",
     "v2.core.account[configuration.customer].updated",
+    "v2.core.account[configuration.customer].capability_status_updated",
     "v2.core.account[configuration.recipient].updated",
+    "v2.core.account[configuration.recipient].capability_status_updated",
     "v2.core.account_link.returned",
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -10,10 +10,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stripe_emulator import requirements as req
-from stripe_emulator.clock import rfc3339
+from stripe_emulator import submission
+from stripe_emulator.catalogue import FormField
 from stripe_emulator.common import emulator
 from stripe_emulator.runtime import Emulator
 from stripe_emulator.store import new_id
+from stripe_emulator.submission import Collection
 
 router = APIRouter()
 
@@ -70,103 +72,120 @@ def _options(link: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def _collection(
-    emu: Emulator, record: dict[str, Any], link: dict[str, Any]
-) -> tuple[list[req.Spec], list[req.Spec], list[str]]:
-    """(specs the user must provide, specs on file shown for editing, entries Stripe verifies)."""
-    kind = link["use_case"]["type"]
-    collection = _options(link).get("collection_options") or {}
-    fields_opt = collection.get("fields", "currently_due")
-    include_future = collection.get("future_requirements", "omit") == "include"
-    derived = req.compute(record, emu.now(), emu.config)
-    statuses = {"currently_due", "past_due"}
-    if fields_opt == "eventually_due":
-        statuses.add("eventually_due")
-    catalogue = req.all_specs(record)
-    wanted = [d for d, status in derived.open_user.items() if status in statuses]
-    if include_future:
-        wanted += [d for d in derived.open_future if d not in wanted]
-    outstanding = [catalogue[d] for d in wanted if d in catalogue]
-    on_file: list[req.Spec] = []
-    if kind == "account_update":
-        candidates = list(req.current_specs(record))
-        if include_future:
-            candidates += [catalogue[d] for d in derived.open_future if d in catalogue]
-        on_file = [s for s in candidates if s not in outstanding and req.is_provided(record, s)]
-    verifying = [
-        e["description"]
-        for e in derived.requirements["entries"]
-        if e["awaiting_action_from"] == "stripe"
-    ]
-    return outstanding, on_file, verifying
-
-
-def _input(
-    record: dict[str, Any],
-    f: req.FormField,
-    *,
-    required: bool,
-    submitted: dict[str, str] | None,
-    error: str | None,
-    test_data: bool,
-    reenter: bool = False,
-) -> str:
-    fid = _field_id(f.name)
-    on_file = None if reenter else req.field_value(record, f)
-    hint = ""
-    if submitted is not None:
-        value = submitted.get(f.name, "")
-    elif f.kind == "secret":
-        value = "" if on_file else (f.test_value if test_data else "")
-    else:
-        value = on_file if on_file is not None else (f.test_value if test_data else "")
-    if f.kind == "secret" and on_file:
-        hint = f"On file, ending in {on_file[-4:]}. Leave blank to keep it."
-        required = False
-    described = [x for x in (f"{fid}-hint" if hint else "", f"{fid}-error" if error else "") if x]
-    attrs = [f'id="{fid}"', f'name="{escape(f.name)}"']
-    if described:
-        attrs.append(f'aria-describedby="{" ".join(described)}"')
-    if error:
-        attrs.append('aria-invalid="true"')
-    if required:
-        attrs.append("required")
-    if f.autocomplete:
-        attrs.append(f'autocomplete="{f.autocomplete}"')
-    extras = ""
-    if hint:
-        extras += f'<p class="hint" id="{fid}-hint">{escape(hint)}</p>'
-    if error:
-        extras += f'<p class="error" id="{fid}-error">{escape(error)}</p>'
-    if f.kind == "tos":
-        checked = (
-            (value == "accepted") if submitted is not None else (on_file is not None or test_data)
-        )
-        return (
-            f'<div class="field check"><input type="checkbox" value="accepted" {" ".join(attrs)}'
-            f'{" checked" if checked else ""}> <label for="{fid}">{escape(f.label)}</label>'
-            f"{extras}</div>"
-        )
-    if f.input_type == "number":
-        attrs.append('inputmode="numeric" min="0"')
-    return (
-        f'<div class="field"><label for="{fid}">{escape(f.label)}</label>'
-        f'<input type="{f.input_type}" value="{escape(value)}" {" ".join(attrs)}>{extras}</div>'
+def _collection(emu: Emulator, record: dict[str, Any], link: dict[str, Any]) -> Collection:
+    collection_options = _options(link).get("collection_options") or {}
+    return submission.collection(
+        emu,
+        record,
+        fields=collection_options.get("fields", "currently_due"),
+        future_requirements=collection_options.get("future_requirements", "omit"),
+        update=link["use_case"]["type"] == "account_update",
     )
 
 
-def _render_form(
-    emu: Emulator,
-    record: dict[str, Any],
-    link: dict[str, Any],
-    *,
-    submitted: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
-) -> HTMLResponse:
-    errors = errors or {}
-    outstanding, on_file, verifying = _collection(emu, record, link)
-    kind = link["use_case"]["type"]
+@dataclass
+class _Input:
+    """One input as the form renders it."""
+
+    field: FormField
+    required: bool
+    error: str | None
+    test_data: bool
+    #: secrets with an error are asked again, not shown as "on file"
+    reenter: bool
+
+
+def _initial_value(record: dict[str, Any], item: _Input, submitted: dict[str, str] | None) -> str:
+    f = item.field
+    on_file = None if item.reenter else req.field_value(record, f)
+    if submitted is not None:
+        return submitted.get(f.name, "")
+    if f.kind == "secret":
+        return "" if on_file else (f.test_value if item.test_data else "")
+    if on_file is not None:
+        return on_file
+    return f.test_value if item.test_data else ""
+
+
+def _attributes(fid: str, item: _Input, hint: str) -> list[str]:
+    described = [
+        x for x in (f"{fid}-hint" if hint else "", f"{fid}-error" if item.error else "") if x
+    ]
+    attrs = [f'id="{fid}"', f'name="{escape(item.field.name)}"']
+    if described:
+        attrs.append(f'aria-describedby="{" ".join(described)}"')
+    if item.error:
+        attrs.append('aria-invalid="true"')
+    if item.required and not hint:
+        attrs.append("required")
+    if item.field.autocomplete:
+        attrs.append(f'autocomplete="{item.field.autocomplete}"')
+    if item.field.input_type == "number":
+        attrs.append('inputmode="numeric" min="0"')
+    return attrs
+
+
+def _input(record: dict[str, Any], item: _Input, submitted: dict[str, str] | None) -> str:
+    f = item.field
+    fid = _field_id(f.name)
+    on_file = None if item.reenter else req.field_value(record, f)
+    hint = (
+        f"On file, ending in {on_file[-4:]}. Leave blank to keep it."
+        if f.kind == "secret" and on_file
+        else ""
+    )
+    value = _initial_value(record, item, submitted)
+    attrs = " ".join(_attributes(fid, item, hint))
+    extras = f'<p class="hint" id="{fid}-hint">{escape(hint)}</p>' if hint else ""
+    if item.error:
+        extras += f'<p class="error" id="{fid}-error">{escape(item.error)}</p>'
+    label = f'<label for="{fid}">{escape(f.label)}</label>'
+    if f.input_type == "checkbox":
+        checked = (
+            value == f.test_value
+            if submitted is not None
+            else (on_file is not None or item.test_data)
+        )
+        return (
+            f'<div class="field check"><input type="checkbox" value="{escape(f.test_value)}" '
+            f"{attrs}{' checked' if checked else ''}> {label}{extras}</div>"
+        )
+    return (
+        f'<div class="field">{label}'
+        f'<input type="{f.input_type}" value="{escape(value)}" {attrs}>{extras}</div>'
+    )
+
+
+def _inputs(
+    record: dict[str, Any], wanted: Collection, errors: dict[str, str], onboarding: bool
+) -> dict[str, list[_Input]]:
+    """The form's inputs by group: each distinct input once, with the errors Stripe reported
+    on the entries it satisfies."""
+    entry_errors: dict[str, list[dict[str, str]]] = record["_emu"]["errors"]
+    groups: dict[str, list[_Input]] = {}
+    required = {f.name for f in wanted.required_fields()}
+    for spec in wanted.specs():
+        reported = " ".join(e["description"] for e in entry_errors.get(spec.description, []))
+        for index, f in enumerate(spec.fields):
+            group = groups.setdefault(spec.group, [])
+            if any(i.field.name == f.name for items in groups.values() for i in items):
+                continue
+            is_required = f.name in required
+            group.append(
+                _Input(
+                    f,
+                    required=is_required,
+                    error=errors.get(f.name) or (reported if index == 0 and reported else None),
+                    test_data=onboarding or is_required,
+                    reenter=bool(reported) and f.kind == "secret",
+                )
+            )
+    return {name: items for name, items in groups.items() if items}
+
+
+def _header(
+    record: dict[str, Any], kind: str, errors: dict[str, str], verifying: list[str]
+) -> list[str]:
     name = (
         record.get("display_name")
         or req.get_path(record, "identity.business_details.registered_name")
@@ -189,34 +208,36 @@ def _render_form(
     if verifying:
         items = "".join(f"<li>{escape(d)}</li>" for d in verifying)
         parts.append(f"<h2>Being verified by Stripe</h2><ul>{items}</ul>")
+    return parts
+
+
+def _render_form(
+    emu: Emulator,
+    record: dict[str, Any],
+    link: dict[str, Any],
+    *,
+    submitted: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    errors = errors or {}
+    wanted = _collection(emu, record, link)
+    kind = link["use_case"]["type"]
+    parts = _header(record, kind, errors, wanted.verifying)
     parts.append(f'<form method="post" action="/hosted/onboarding/{escape(link["_token"])}">')
     parts.append(f'<input type="hidden" name="session" value="{escape(link["session"] or "")}">')
-    groups: dict[str, list[str]] = {}
-    entry_errors = record["_emu"]["errors"]
-    for spec, required in [(s, True) for s in outstanding] + [(s, False) for s in on_file]:
-        spec_errors = " ".join(e["description"] for e in entry_errors.get(spec.description, []))
-        for index, f in enumerate(spec.fields):
-            error = errors.get(f.name) or (spec_errors if index == 0 and spec_errors else None)
-            groups.setdefault(spec.group, []).append(
-                _input(
-                    record,
-                    f,
-                    required=required,
-                    submitted=submitted,
-                    error=error,
-                    test_data=kind == "account_onboarding" or required,
-                    reenter=bool(spec_errors) and f.kind == "secret",
-                )
-            )
+    groups = _inputs(record, wanted, errors, onboarding=kind == "account_onboarding")
     if not groups:
         parts.append("<p>Stripe doesn't need anything else from you right now.</p>")
-    for group, inputs in groups.items():
-        parts.append(f"<fieldset><legend>{escape(group)}</legend>{''.join(inputs)}</fieldset>")
+    for group, items in groups.items():
+        inputs = "".join(_input(record, item, submitted) for item in items)
+        parts.append(f"<fieldset><legend>{escape(group)}</legend>{inputs}</fieldset>")
     parts.append(
         '<div class="actions"><button type="submit" name="action" value="submit">Submit</button>'
         '<button type="submit" name="action" value="save" formnovalidate>Save for later</button>'
         "</div></form>"
     )
+    title = "Update your account" if kind == "account_update" else "Set up payments"
     return _page(title, "".join(parts), status=status)
 
 
@@ -247,73 +268,49 @@ async def submit_link(token: str, request: Request) -> Response:
         if link is None:
             return _invalid_link()
         options = _options(link)
-        session = form.get("session")
-        if link["completed"] or not link["session"] or session != link["session"]:
+        if link["completed"] or not link["session"] or form.get("session") != link["session"]:
             return _redirect(options["refresh_url"])
         record = emu.state.accounts[link["account"]]
         emu.refresh(record)
-        action = "save" if form.get("action") == "save" else "submit"
-        outstanding, on_file, _ = _collection(emu, record, link)
-        submitted = {
-            f.name: str(form.get(f.name) or "").strip()
-            for spec in [*outstanding, *on_file]
-            for f in spec.fields
-        }
-        errors: dict[str, str] = {}
-        if action == "submit":
-            for spec in outstanding:
-                for f in spec.fields:
-                    if not submitted.get(f.name) and req.field_value(record, f) is None:
-                        errors[f.name] = (
-                            f"{f.label}: you must accept to continue."
-                            if f.kind == "tos"
-                            else f"{f.label} is required."
-                        )
-        candidate = copy.deepcopy(record)
-        ctx = {
-            "now": rfc3339(emu.now()),
-            "ip": request.client.host if request.client else "127.0.0.1",
-            "user_agent": request.headers.get("user-agent", ""),
-        }
-        touched: set[str] = set()
-        for spec in [*outstanding, *on_file]:
-            for f in spec.fields:
-                value = submitted.get(f.name, "")
-                if not value or f.name in errors:
-                    continue
-                try:
-                    req.apply_field(candidate, f, value, ctx)
-                except req.FieldError as exc:
-                    errors[exc.field_name] = str(exc)
-                    continue
-                touched.add(spec.description)
-        if errors:
-            return _render_form(emu, record, link, submitted=submitted, errors=errors, status=400)
-        record.clear()
-        record.update(candidate)
-        identity = record.get("identity")
-        if isinstance(identity, dict) and isinstance(identity.get("individual"), dict):
-            individual = identity["individual"]
-            individual.setdefault("id", record["_emu"]["person_id"])
-            individual.setdefault("object", "v2.core.account_person")
-            individual.setdefault("account", record["id"])
-            individual.setdefault("created", ctx["now"])
-            individual["updated"] = ctx["now"]
-        req.note_submitted(record, touched, emu.now(), emu.config)
-        emu.refresh(record)
-        emu.record_event(
-            "v2.core.account_link.returned",
-            account_id=record["id"],
-            data={
-                "account_id": record["id"],
-                "configurations": link["_configurations"],
-                "use_case": link["use_case"]["type"],
-            },
-        )
-        link["completed"] = True
-        link["session"] = None
-        emu.persist()
+        wanted = _collection(emu, record, link)
+        values = {f.name: str(form.get(f.name) or "").strip() for f in wanted.fields()}
+        saving = form.get("action") == "save"
+        ip = request.client.host if request.client else "127.0.0.1"
+        ctx = submission.context(emu, record, ip, request.headers.get("user-agent", ""))
+        checked = {} if saving else submission.missing(record, wanted, values)
+        result = submission.apply(record, wanted, values, ctx, checked)
+        if result.errors:
+            return _render_form(
+                emu, record, link, submitted=values, errors=result.errors, status=400
+            )
+        _finish(emu, record, link, result, ctx["now"], saving)
         return_url = options.get("return_url")
     if not return_url:
         return _page("Done", "<h1>All done</h1><p>You can close this window.</p>")
     return _redirect(return_url)
+
+
+def _finish(
+    emu: Emulator,
+    record: dict[str, Any],
+    link: dict[str, Any],
+    result: submission.Submission,
+    now_text: str,
+    saving: bool,
+) -> None:
+    """Commit what was submitted (a save with nothing in it leaves the account untouched) and
+    record ``v2.core.account_link.returned``; the link is then used up."""
+    if result.touched or not saving:
+        submission.commit(emu, record, result, now_text)
+    emu.record_event(
+        "v2.core.account_link.returned",
+        account_id=record["id"],
+        data={
+            "account_id": record["id"],
+            "configurations": link["_configurations"],
+            "use_case": link["use_case"]["type"],
+        },
+    )
+    link["completed"] = True
+    link["session"] = None
+    emu.persist()

@@ -1,11 +1,16 @@
 """The requirements engine.
 
-An account's requirements are derived, never stored: a fixed catalogue of requirement
-*specs* (what Stripe asks a US merchant requesting ``card_payments`` for) is checked against
-the information on file, pending "Stripe verifications", injected errors, deadlines and
-future requirements. :func:`compute` renders ``requirements``, ``future_requirements`` and
-capability statuses in the contract's shapes; :func:`settle` applies time-driven transitions
-(verifications finishing, future requirements becoming current).
+An account's requirements are derived, never stored: the catalogue for its country and
+entity type (:mod:`stripe_emulator.catalogue`) is checked against the information on file,
+pending "Stripe verifications", injected errors, deadlines and future requirements.
+:func:`compute` renders ``requirements``, ``future_requirements`` and capability statuses in
+the contract's shapes; :func:`settle` applies time-driven transitions (verifications
+finishing, future requirements becoming current).
+
+A *fresh* account (``_emu.submitted`` false) looks the way Stripe reports a brand-new account:
+every entry waiting on the user is ``past_due`` with no deadline time, so each capability it
+restricts is ``restricted`` / ``requirements_past_due``. Submitting information (the hosted
+form or the ``submit`` scenario control) ends that.
 """
 
 from __future__ import annotations
@@ -14,407 +19,22 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
+from stripe_emulator import catalogue as cat
+from stripe_emulator.catalogue import FormField, Spec
 from stripe_emulator.clock import rfc3339
 from stripe_emulator.config import EmulatorConfig
 
-Due = Literal["currently_due", "eventually_due"]
-CARD = "card_payments"
-PAYOUTS = "stripe_balance.payouts"
-BOTH = (CARD, PAYOUTS)
+MERCHANT_PAYOUTS = "stripe_balance.payouts"
+CONFIGURATIONS_WITH_CAPABILITIES = ("merchant", "recipient")
 
 #: Submitting this value as a tax ID or a person's ID number makes verification fail.
 FAILING_ID_NUMBER = "111111111"
 
 _STATUS_RANK = {"past_due": 0, "currently_due": 1, "eventually_due": 2}
 
-
-@dataclass(frozen=True)
-class FormField:
-    """One input of the hosted form and where its value is kept on the account."""
-
-    name: str
-    label: str
-    path: str
-    test_value: str
-    kind: Literal["text", "date", "int", "money", "list", "tos", "secret"] = "text"
-    input_type: str = "text"
-    autocomplete: str | None = None
-    #: For secrets: a public marker written next to the hidden value, e.g. id_numbers types.
-    marker: tuple[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Spec:
-    description: str
-    fields: tuple[FormField, ...]
-    due: Due = "currently_due"
-    restricts: tuple[str, ...] = BOTH
-    verify: bool = False
-    fail_code: str = "verification_failed_other"
-    person: bool = False
-    reason: str = "routine_onboarding"
-    group: str = "Business"
-
-
-def _address(prefix: str, path: str, who: str) -> tuple[FormField, ...]:
-    return (
-        FormField(
-            f"{prefix}.line1",
-            f"{who} address line 1",
-            f"{path}.line1",
-            "510 Townsend St",
-            autocomplete="address-line1",
-        ),
-        FormField(
-            f"{prefix}.city",
-            f"{who} city",
-            f"{path}.city",
-            "San Francisco",
-            autocomplete="address-level2",
-        ),
-        FormField(
-            f"{prefix}.state", f"{who} state", f"{path}.state", "CA", autocomplete="address-level1"
-        ),
-        FormField(
-            f"{prefix}.postal_code",
-            f"{who} postal code",
-            f"{path}.postal_code",
-            "94103",
-            autocomplete="postal-code",
-        ),
-    )
-
-
-_BANK = Spec(
-    "payout_methods.bank_account",
-    (
-        FormField(
-            "bank_account.routing_number",
-            "Routing number",
-            "_emu.secrets.routing_number",
-            "110000000",
-            kind="secret",
-        ),
-        FormField(
-            "bank_account.account_number",
-            "Account number",
-            "_emu.secrets.account_number",
-            "000123456789",
-            kind="secret",
-        ),
-    ),
-    restricts=(PAYOUTS,),
-    group="Bank account for payouts",
-)
-_TOS = Spec(
-    "identity.attestations.terms_of_service.account",
-    (
-        FormField(
-            "tos_acceptance",
-            "I agree to the Stripe Services Agreement",
-            "identity.attestations.terms_of_service.account",
-            "accepted",
-            kind="tos",
-            input_type="checkbox",
-        ),
-    ),
-    group="Terms of service",
-)
-_BUSINESS_URL = Spec(
-    "defaults.profile.business_url",
-    (
-        FormField(
-            "defaults.profile.business_url",
-            "Business website",
-            "defaults.profile.business_url",
-            "https://example.com",
-            input_type="url",
-            autocomplete="url",
-        ),
-    ),
-    restricts=(CARD,),
-)
-
-COMPANY_SPECS: tuple[Spec, ...] = (
-    Spec(
-        "identity.business_details.registered_name",
-        (
-            FormField(
-                "identity.business_details.registered_name",
-                "Legal business name",
-                "identity.business_details.registered_name",
-                "Gangway Test Co",
-                autocomplete="organization",
-            ),
-        ),
-    ),
-    Spec(
-        "identity.business_details.address.line1",
-        _address(
-            "identity.business_details.address", "identity.business_details.address", "Business"
-        ),
-    ),
-    Spec(
-        "identity.business_details.id_numbers",
-        (
-            FormField(
-                "identity.business_details.id_number",
-                "Employer Identification Number (EIN)",
-                "_emu.secrets.business_id_number",
-                "000000000",
-                kind="secret",
-                marker=("identity.business_details.id_numbers", [{"type": "us_ein"}]),
-            ),
-        ),
-        verify=True,
-        fail_code="verification_failed_tax_id_match",
-    ),
-    _BUSINESS_URL,
-    Spec(
-        "representative.given_name",
-        (
-            FormField(
-                "representative.given_name",
-                "Representative first name",
-                "_emu.representative.given_name",
-                "Jenny",
-                autocomplete="given-name",
-            ),
-        ),
-        person=True,
-        group="Representative",
-    ),
-    Spec(
-        "representative.surname",
-        (
-            FormField(
-                "representative.surname",
-                "Representative last name",
-                "_emu.representative.surname",
-                "Rosen",
-                autocomplete="family-name",
-            ),
-        ),
-        person=True,
-        group="Representative",
-    ),
-    Spec(
-        "representative.email",
-        (
-            FormField(
-                "representative.email",
-                "Representative email",
-                "_emu.representative.email",
-                "jenny.rosen@example.com",
-                input_type="email",
-                autocomplete="email",
-            ),
-        ),
-        person=True,
-        group="Representative",
-    ),
-    Spec(
-        "representative.date_of_birth",
-        (
-            FormField(
-                "representative.date_of_birth",
-                "Representative date of birth",
-                "_emu.representative.date_of_birth",
-                "1901-01-01",
-                kind="date",
-                input_type="date",
-                autocomplete="bday",
-            ),
-        ),
-        person=True,
-        group="Representative",
-    ),
-    Spec(
-        "representative.address.line1",
-        _address("representative.address", "_emu.representative.address", "Representative"),
-        person=True,
-        group="Representative",
-    ),
-    Spec(
-        "representative.id_numbers",
-        (
-            FormField(
-                "representative.id_number",
-                "Representative Social Security number",
-                "_emu.secrets.representative_id_number",
-                "000000000",
-                kind="secret",
-            ),
-        ),
-        verify=True,
-        fail_code="verification_failed_id_number_match",
-        person=True,
-        group="Representative",
-    ),
-    _BANK,
-    _TOS,
-    Spec(
-        "identity.business_details.annual_revenue",
-        (
-            FormField(
-                "identity.business_details.annual_revenue",
-                "Annual revenue (USD)",
-                "identity.business_details.annual_revenue",
-                "100000",
-                kind="money",
-                input_type="number",
-            ),
-        ),
-        due="eventually_due",
-        restricts=(CARD,),
-    ),
-    Spec(
-        "identity.business_details.estimated_worker_count",
-        (
-            FormField(
-                "identity.business_details.estimated_worker_count",
-                "Number of workers",
-                "identity.business_details.estimated_worker_count",
-                "5",
-                kind="int",
-                input_type="number",
-            ),
-        ),
-        due="eventually_due",
-        restricts=(CARD,),
-    ),
-)
-
-INDIVIDUAL_SPECS: tuple[Spec, ...] = (
-    Spec(
-        "identity.individual.given_name",
-        (
-            FormField(
-                "identity.individual.given_name",
-                "First name",
-                "identity.individual.given_name",
-                "Jenny",
-                autocomplete="given-name",
-            ),
-        ),
-        group="About you",
-    ),
-    Spec(
-        "identity.individual.surname",
-        (
-            FormField(
-                "identity.individual.surname",
-                "Last name",
-                "identity.individual.surname",
-                "Rosen",
-                autocomplete="family-name",
-            ),
-        ),
-        group="About you",
-    ),
-    Spec(
-        "identity.individual.email",
-        (
-            FormField(
-                "identity.individual.email",
-                "Email",
-                "identity.individual.email",
-                "jenny.rosen@example.com",
-                input_type="email",
-                autocomplete="email",
-            ),
-        ),
-        group="About you",
-    ),
-    Spec(
-        "identity.individual.date_of_birth",
-        (
-            FormField(
-                "identity.individual.date_of_birth",
-                "Date of birth",
-                "identity.individual.date_of_birth",
-                "1901-01-01",
-                kind="date",
-                input_type="date",
-                autocomplete="bday",
-            ),
-        ),
-        group="About you",
-    ),
-    Spec(
-        "identity.individual.address.line1",
-        _address("identity.individual.address", "identity.individual.address", "Home"),
-        group="About you",
-    ),
-    Spec(
-        "identity.individual.id_numbers",
-        (
-            FormField(
-                "identity.individual.id_number",
-                "Social Security number",
-                "_emu.secrets.individual_id_number",
-                "000000000",
-                kind="secret",
-                marker=("identity.individual.id_numbers", [{"type": "us_ssn"}]),
-            ),
-        ),
-        verify=True,
-        fail_code="verification_failed_id_number_match",
-        group="About you",
-    ),
-    _BUSINESS_URL,
-    _BANK,
-    _TOS,
-    Spec(
-        "defaults.profile.product_description",
-        (
-            FormField(
-                "defaults.profile.product_description",
-                "What do you sell?",
-                "defaults.profile.product_description",
-                "Test products",
-            ),
-        ),
-        due="eventually_due",
-        restricts=(CARD,),
-    ),
-)
-
-#: Specs that only ever arrive as future requirements (added by the scenario control).
-FUTURE_COMPANY_SPECS: tuple[Spec, ...] = (
-    Spec(
-        "identity.business_details.registration_date",
-        (
-            FormField(
-                "identity.business_details.registration_date",
-                "Registration date",
-                "identity.business_details.registration_date",
-                "2020-01-01",
-                kind="date",
-                input_type="date",
-            ),
-        ),
-        reason="routine_verification",
-    ),
-)
-FUTURE_INDIVIDUAL_SPECS: tuple[Spec, ...] = (
-    Spec(
-        "identity.individual.nationalities",
-        (
-            FormField(
-                "identity.individual.nationalities",
-                "Nationality (country code)",
-                "identity.individual.nationalities",
-                "US",
-                kind="list",
-            ),
-        ),
-        reason="routine_verification",
-        group="About you",
-    ),
-)
+Targets = dict[str, list[str]]
 
 
 # --------------------------------------------------------------------------- paths & values
@@ -441,21 +61,33 @@ def set_path(record: dict[str, Any], path: str, value: Any) -> None:
     node[parts[-1]] = value
 
 
+def _date_text(raw: dict[str, Any]) -> str | None:
+    try:
+        return f"{int(raw['year']):04d}-{int(raw['month']):02d}-{int(raw['day']):02d}"
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _money_text(raw: dict[str, Any]) -> str | None:
+    value = (raw.get("amount") or {}).get("value")
+    return None if value is None else str(int(value) // 100)
+
+
 def field_value(record: dict[str, Any], f: FormField) -> str | None:
     """The value on file for a form field, as the form shows it (None when absent)."""
     raw = get_path(record, f.path)
-    if raw is None or raw == "" or raw == []:
+    if raw is None or raw == "" or raw == [] or raw is False:
         return None
     if f.kind == "date" and isinstance(raw, dict):
-        return f"{raw['year']:04d}-{raw['month']:02d}-{raw['day']:02d}"
+        return _date_text(raw)
     if f.kind == "money" and isinstance(raw, dict):
-        amount = raw.get("amount") or {}
-        value = amount.get("value")
-        return None if value is None else str(int(value) // 100)
+        return _money_text(raw)
     if f.kind == "list" and isinstance(raw, list):
         return ", ".join(str(x) for x in raw)
     if f.kind == "tos":
-        return "accepted" if isinstance(raw, dict) and raw.get("date") else None
+        return "accepted" if isinstance(raw, dict) and raw.get("date") and raw.get("ip") else None
+    if f.kind == "flag":
+        return "yes" if raw is True else None
     return str(raw)
 
 
@@ -465,39 +97,62 @@ class FieldError(ValueError):
         self.field_name = field_name
 
 
-def apply_field(record: dict[str, Any], f: FormField, raw: str, ctx: dict[str, str]) -> None:
-    """Store a submitted form value (already stripped, non-empty) on the account."""
-    value: Any = raw
+def _parse_date(f: FormField, raw: str) -> dict[str, int]:
+    try:
+        d = date.fromisoformat(raw)
+    except ValueError as exc:
+        raise FieldError(f.name, f"{f.label}: enter a date as YYYY-MM-DD.") from exc
+    return {"day": d.day, "month": d.month, "year": d.year}
+
+
+def _parse_number(f: FormField, raw: str) -> int:
+    try:
+        number = int(raw)
+    except ValueError as exc:
+        raise FieldError(f.name, f"{f.label}: enter a whole number.") from exc
+    if number < 0:
+        raise FieldError(f.name, f"{f.label}: enter a positive number.")
+    return number
+
+
+def _parse_secret(f: FormField, raw: str) -> str:
+    compact = raw.replace("-", "").replace(" ", "")
+    if f.charset == "alnum":
+        if not compact.isalnum():
+            raise FieldError(f.name, f"{f.label}: enter letters and digits only.")
+        return compact.upper()
+    if not compact.isdigit():
+        raise FieldError(f.name, f"{f.label}: enter digits only.")
+    return compact
+
+
+def _parsed(f: FormField, raw: str, ctx: dict[str, str]) -> Any:
+    """A submitted form value as the account stores it."""
     if f.kind == "date":
-        try:
-            d = date.fromisoformat(raw)
-        except ValueError as exc:
-            raise FieldError(f.name, f"{f.label}: enter a date as YYYY-MM-DD.") from exc
-        value = {"day": d.day, "month": d.month, "year": d.year}
-    elif f.kind in ("int", "money"):
-        try:
-            number = int(raw)
-        except ValueError as exc:
-            raise FieldError(f.name, f"{f.label}: enter a whole number.") from exc
-        if number < 0:
-            raise FieldError(f.name, f"{f.label}: enter a positive number.")
-        value = (
-            number if f.kind == "int" else {"amount": {"value": number * 100, "currency": "usd"}}
-        )
-    elif f.kind == "list":
-        value = [part.strip().upper() for part in raw.split(",") if part.strip()]
-    elif f.kind == "tos":
-        value = {
+        return _parse_date(f, raw)
+    if f.kind == "int":
+        return _parse_number(f, raw)
+    if f.kind == "money":
+        amount = {"value": _parse_number(f, raw) * 100, "currency": ctx.get("currency", "usd")}
+        return {"amount": amount}
+    if f.kind == "list":
+        return [part.strip().upper() for part in raw.split(",") if part.strip()]
+    if f.kind == "tos":
+        return {
             "date": ctx["now"],
             "ip": ctx.get("ip", "127.0.0.1"),
             "user_agent": ctx.get("user_agent", ""),
         }
-    elif f.kind == "secret":
-        digits = raw.replace("-", "").replace(" ", "")
-        if not digits.isdigit():
-            raise FieldError(f.name, f"{f.label}: enter digits only.")
-        value = digits
-    set_path(record, f.path, value)
+    if f.kind == "flag":
+        return True
+    if f.kind == "secret":
+        return _parse_secret(f, raw)
+    return raw
+
+
+def apply_field(record: dict[str, Any], f: FormField, raw: str, ctx: dict[str, str]) -> None:
+    """Store a submitted form value (already stripped, non-empty) on the account."""
+    set_path(record, f.path, _parsed(f, raw, ctx))
     if f.marker is not None:
         set_path(record, f.marker[0], json.loads(json.dumps(f.marker[1])))
 
@@ -510,25 +165,75 @@ def entity_type(record: dict[str, Any]) -> str:
     return value if isinstance(value, str) else "company"
 
 
-def requested_capabilities(record: dict[str, Any]) -> list[str]:
-    caps = get_path(record, "configuration.merchant.capabilities")
+def country(record: dict[str, Any]) -> str:
+    value = get_path(record, "identity.country")
+    return value.lower() if isinstance(value, str) else "us"
+
+
+def _flatten_requested(caps: Any, prefix: str = "") -> list[str]:
     if not isinstance(caps, dict):
         return []
-    return sorted(
-        name for name, opts in caps.items() if isinstance(opts, dict) and opts.get("requested")
-    )
+    names: list[str] = []
+    for name, opts in caps.items():
+        if not isinstance(opts, dict):
+            continue
+        if "requested" in opts:
+            if opts["requested"]:
+                names.append(prefix + name)
+        else:
+            names += _flatten_requested(opts, f"{prefix}{name}.")
+    return names
+
+
+def requested_capabilities(record: dict[str, Any], configuration: str = "merchant") -> list[str]:
+    """Requested capabilities of a configuration, dotted (``stripe_balance.stripe_transfers``)."""
+    caps = get_path(record, f"configuration.{configuration}.capabilities")
+    return sorted(_flatten_requested(caps))
+
+
+def capability_targets(record: dict[str, Any]) -> Targets:
+    """The capabilities each configuration reports a status for. A merchant that requests any
+    capability also gets ``stripe_balance.payouts``."""
+    targets: Targets = {}
+    merchant = requested_capabilities(record, "merchant")
+    if merchant:
+        targets["merchant"] = [c for c in merchant if c != MERCHANT_PAYOUTS] + [MERCHANT_PAYOUTS]
+    recipient = requested_capabilities(record, "recipient")
+    if recipient:
+        targets["recipient"] = recipient
+    return targets
+
+
+def restricted_capabilities(spec: Spec, targets: Targets) -> list[tuple[str, str]]:
+    """(configuration, capability) pairs an open entry for ``spec`` restricts."""
+    merchant = targets.get("merchant", [])
+    payments = [c for c in merchant if c != MERCHANT_PAYOUTS]
+    payouts = [c for c in merchant if c == MERCHANT_PAYOUTS]
+    recipient = targets.get("recipient", [])
+    by_impact = {
+        "all": (payments + payouts, recipient),
+        "merchant": (payments + payouts, []),
+        "payouts": (payouts, recipient),
+        "payments": (payments, []),
+    }
+    from_merchant, from_recipient = by_impact[spec.impact]
+    return [("merchant", c) for c in from_merchant] + [("recipient", c) for c in from_recipient]
 
 
 def base_specs(record: dict[str, Any]) -> tuple[Spec, ...]:
-    if not requested_capabilities(record):
+    """The catalogue entries that restrict something this account requested."""
+    targets = capability_targets(record)
+    if not targets:
         return ()
-    return INDIVIDUAL_SPECS if entity_type(record) == "individual" else COMPANY_SPECS
+    return tuple(
+        spec
+        for spec in cat.catalogue(country(record), entity_type(record))
+        if restricted_capabilities(spec, targets)
+    )
 
 
 def future_catalogue(record: dict[str, Any]) -> tuple[Spec, ...]:
-    if entity_type(record) == "individual":
-        return FUTURE_INDIVIDUAL_SPECS
-    return FUTURE_COMPANY_SPECS
+    return cat.future_catalogue(entity_type(record))
 
 
 def all_specs(record: dict[str, Any]) -> dict[str, Spec]:
@@ -559,13 +264,31 @@ def fingerprint(record: dict[str, Any], spec: Spec) -> str:
     return hashlib.sha256(json.dumps(values).encode()).hexdigest()[:16]
 
 
+def form_fields(specs: list[Spec]) -> list[FormField]:
+    """The distinct inputs that satisfy ``specs``, in order (specs may share an input)."""
+    seen: dict[str, FormField] = {}
+    for spec in specs:
+        for f in spec.fields:
+            seen.setdefault(f.name, f)
+    return list(seen.values())
+
+
 # --------------------------------------------------------------------------- transitions
+
+
+def is_fresh(record: dict[str, Any]) -> bool:
+    """True until information is submitted (accounts from older state files are not fresh)."""
+    return not record["_emu"].get("submitted", True)
+
+
+def mark_submitted(record: dict[str, Any]) -> None:
+    record["_emu"]["submitted"] = True
 
 
 def note_submitted(
     record: dict[str, Any], descriptions: set[str], now: float, config: EmulatorConfig
 ) -> None:
-    """Information for these specs was just submitted (hosted form or API)."""
+    """Information for these specs was just provided (hosted form or API)."""
     emu = record["_emu"]
     catalogue = all_specs(record)
     for desc in descriptions:
@@ -574,18 +297,21 @@ def note_submitted(
             continue
         emu["errors"].pop(desc, None)
         if spec.verify and is_provided(record, spec):
-            fails = any(
-                f.kind == "secret" and get_path(record, f.path) == FAILING_ID_NUMBER
-                for f in spec.fields
-            )
-            emu["verifications"][desc] = {
-                "resolve_at": now + config.verification_delay,
-                "fail_code": spec.fail_code if fails else None,
-                "fail_description": "The ID number provided could not be verified."
-                if fails
-                else None,
-            }
+            emu["verifications"][desc] = _verification(record, spec, now, config)
         emu["fingerprints"][desc] = fingerprint(record, spec)
+
+
+def _verification(
+    record: dict[str, Any], spec: Spec, now: float, config: EmulatorConfig
+) -> dict[str, Any]:
+    fails = any(
+        f.kind == "secret" and get_path(record, f.path) == FAILING_ID_NUMBER for f in spec.fields
+    )
+    return {
+        "resolve_at": now + config.verification_delay,
+        "fail_code": spec.fail_code if fails else None,
+        "fail_description": "The ID number provided could not be verified." if fails else None,
+    }
 
 
 def settle(record: dict[str, Any], now: float, config: EmulatorConfig) -> None:
@@ -603,8 +329,20 @@ def settle(record: dict[str, Any], now: float, config: EmulatorConfig) -> None:
     for item in list(emu["future"]):
         if item["transition_at"] <= now:
             emu["future"].remove(item)
-            emu["promoted"][item["description"]] = item["transition_at"]
-            emu["due_at"][item["description"]] = item["transition_at"] + config.currently_due_window
+            desc = item["description"]
+            emu["promoted"][desc] = item["transition_at"]
+            emu.setdefault("promoted_status", {})[desc] = item.get("status", "currently_due")
+            emu["due_at"][desc] = future_deadline(item, config)
+
+
+def future_deadline(item: dict[str, Any], config: EmulatorConfig) -> float:
+    """When a future requirement starts to bite: its deadline, or transition + the window."""
+    deadline = item.get("deadline_at")
+    return (
+        float(deadline)
+        if deadline is not None
+        else item["transition_at"] + config.currently_due_window
+    )
 
 
 def add_error(
@@ -628,20 +366,128 @@ def add_error(
 class Derived:
     requirements: dict[str, Any]
     future_requirements: dict[str, Any]
-    capabilities: dict[str, dict[str, Any]]
+    #: configuration -> capability (dotted) -> {status, status_details}
+    capabilities: dict[str, dict[str, dict[str, Any]]]
     #: descriptions of open entries awaiting the user, with their status
     open_user: dict[str, str] = field(default_factory=dict)
     open_future: list[str] = field(default_factory=list)
 
 
-def _restricted_caps(spec: Spec, requested: list[str]) -> list[str]:
-    caps: list[str] = []
-    for cap in spec.restricts:
-        if cap == PAYOUTS or cap in requested:
-            caps.append(cap)
-        if cap == CARD:
-            caps.extend(c for c in requested if c != CARD)
-    return list(dict.fromkeys(caps))
+def compute(record: dict[str, Any], now: float, config: EmulatorConfig) -> Derived:
+    """Render ``requirements``, ``future_requirements`` and capability statuses."""
+    targets = capability_targets(record)
+    current = _current_requirements(record, now, config, targets)
+    future = _future_requirements(record, config, targets)
+    capabilities = _capability_statuses(record, targets, current.blocking)
+    return Derived(
+        current.rendered(),
+        future.rendered(),
+        capabilities,
+        current.open_user,
+        future.open_descriptions,
+    )
+
+
+@dataclass
+class _Current:
+    """Open requirement entries, and what each capability is blocked by."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    #: deadlines of entries that have one (not ``eventually_due``, not fresh)
+    times: list[float] = field(default_factory=list)
+    open_user: dict[str, str] = field(default_factory=dict)
+    #: (configuration, capability) -> statuses of the entries blocking it
+    #: (``"stripe"`` while Stripe verifies)
+    blocking: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    #: a fresh account's entries are past due with no deadline: the summary has no time
+    undated: bool = False
+
+    def rendered(self) -> dict[str, Any]:
+        times = [] if self.undated else self.times
+        return {"entries": self.entries, "summary": _summary(self.entries, times)}
+
+
+@dataclass
+class _Future:
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    transitions: list[float] = field(default_factory=list)
+    open_descriptions: list[str] = field(default_factory=list)
+
+    def rendered(self) -> dict[str, Any]:
+        return {
+            "entries": self.entries,
+            "minimum_transition_date": rfc3339(min(self.transitions)) if self.transitions else None,
+            "summary": _summary(self.entries, self.times),
+        }
+
+
+def _awaiting(record: dict[str, Any], spec: Spec) -> str | None:
+    """Who must act on a spec: ``user``, ``stripe`` (verifying), or None when it is satisfied."""
+    emu = record["_emu"]
+    if emu["errors"].get(spec.description) or not is_provided(record, spec):
+        return "user"
+    if spec.description in emu["verifications"]:
+        return "stripe"
+    return None
+
+
+def _base_status(record: dict[str, Any], spec: Spec) -> str:
+    promoted_status: dict[str, str] = record["_emu"].get("promoted_status", {})
+    if spec.description in record["_emu"].get("promoted", {}):
+        return promoted_status.get(spec.description, "currently_due")
+    return spec.due
+
+
+def _current_requirements(
+    record: dict[str, Any], now: float, config: EmulatorConfig, targets: Targets
+) -> _Current:
+    emu = record["_emu"]
+    fresh = is_fresh(record)
+    current = _Current()
+    for spec in current_specs(record):
+        desc = spec.description
+        awaiting = _awaiting(record, spec)
+        if awaiting is None:
+            continue
+        due_at = emu["due_at"].get(desc, emu["created_ts"] + config.currently_due_window)
+        status = _base_status(record, spec)
+        overdue = status == "currently_due" and awaiting == "user" and (fresh or now >= due_at)
+        if overdue:
+            status = "past_due"
+            current.undated = current.undated or fresh
+        if status != "eventually_due":
+            current.times.append(due_at)
+        reason = "routine_verification" if desc in emu.get("promoted", {}) else spec.reason
+        errors = emu["errors"].get(desc, [])
+        restricted = restricted_capabilities(spec, targets)
+        current.entries.append(_entry(record, spec, status, awaiting, errors, restricted, reason))
+        if awaiting == "user":
+            current.open_user[desc] = status
+        for pair in restricted:
+            current.blocking.setdefault(pair, set()).add(status if awaiting == "user" else "stripe")
+    return current
+
+
+def _future_requirements(
+    record: dict[str, Any], config: EmulatorConfig, targets: Targets
+) -> _Future:
+    future = _Future()
+    catalogue = all_specs(record)
+    for item in record["_emu"]["future"]:
+        spec = catalogue.get(item["description"])
+        if spec is None or is_provided(record, spec):
+            continue
+        status = item.get("status", "currently_due")
+        restricted = restricted_capabilities(spec, targets)
+        future.entries.append(
+            _entry(record, spec, status, "user", [], restricted, "routine_verification")
+        )
+        future.transitions.append(item["transition_at"])
+        if status != "eventually_due":
+            future.times.append(future_deadline(item, config))
+        future.open_descriptions.append(spec.description)
+    return future
 
 
 def _entry(
@@ -650,7 +496,7 @@ def _entry(
     status: str,
     awaiting: str,
     errors: list[dict[str, str]],
-    requested: list[str],
+    restricted: list[tuple[str, str]],
     reason: str,
 ) -> dict[str, Any]:
     reference: dict[str, Any] | None = None
@@ -662,8 +508,8 @@ def _entry(
         "errors": errors,
         "impact": {
             "restricts_capabilities": [
-                {"capability": cap, "configuration": "merchant", "deadline": {"status": status}}
-                for cap in _restricted_caps(spec, requested)
+                {"capability": cap, "configuration": conf, "deadline": {"status": status}}
+                for conf, cap in restricted
             ]
         },
         "minimum_deadline": {"status": status},
@@ -676,92 +522,38 @@ def _summary(entries: list[dict[str, Any]], times: list[float]) -> dict[str, Any
     if not entries:
         return {"minimum_deadline": None}
     status = min((e["minimum_deadline"]["status"] for e in entries), key=_STATUS_RANK.__getitem__)
-    return {"minimum_deadline": {"status": status, "time": rfc3339(min(times)) if times else None}}
+    time = rfc3339(min(times)) if times and status != "eventually_due" else None
+    return {"minimum_deadline": {"status": status, "time": time}}
 
 
-def compute(record: dict[str, Any], now: float, config: EmulatorConfig) -> Derived:
-    emu = record["_emu"]
-    requested = requested_capabilities(record)
-    created_ts: float = emu["created_ts"]
-    entries: list[dict[str, Any]] = []
-    times: list[float] = []
-    open_user: dict[str, str] = {}
-    blocking: dict[str, set[str]] = {}
-    for spec in current_specs(record):
-        desc = spec.description
-        errors = emu["errors"].get(desc, [])
-        pending = emu["verifications"].get(desc)
-        if errors or not is_provided(record, spec):
-            awaiting = "user"
-        elif pending is not None:
-            awaiting = "stripe"
-        else:
-            continue
-        due_at = emu["due_at"].get(desc, created_ts + config.currently_due_window)
-        status: str = spec.due
-        if desc in emu.get("promoted", {}):
-            status = "currently_due"
-        if status == "currently_due" and awaiting == "user" and now >= due_at:
-            status = "past_due"
-        if status != "eventually_due":
-            times.append(due_at)
-        reason = "routine_verification" if desc in emu.get("promoted", {}) else spec.reason
-        entry = _entry(record, spec, status, awaiting, errors, requested, reason)
-        entries.append(entry)
-        if awaiting == "user":
-            open_user[desc] = status
-        for cap in _restricted_caps(spec, requested):
-            blocking.setdefault(cap, set()).add(status if awaiting == "user" else "stripe")
+def capability_status(
+    status: str, code: str | None = None, resolution: str | None = None
+) -> dict[str, Any]:
+    details = [] if code is None else [{"code": code, "resolution": resolution}]
+    return {"status": status, "status_details": details}
 
-    future_entries: list[dict[str, Any]] = []
-    future_times: list[float] = []
-    transitions: list[float] = []
-    open_future: list[str] = []
-    catalogue = all_specs(record)
-    for item in emu["future"]:
-        future_spec = catalogue.get(item["description"])
-        if future_spec is None or is_provided(record, future_spec):
-            continue
-        spec = future_spec
-        future_entries.append(
-            _entry(record, spec, "currently_due", "user", [], requested, "routine_verification")
-        )
-        transitions.append(item["transition_at"])
-        future_times.append(item["transition_at"] + config.currently_due_window)
-        open_future.append(spec.description)
 
-    capabilities: dict[str, dict[str, Any]] = {}
-    if requested:
-        for cap in [*requested, PAYOUTS]:
-            kinds = blocking.get(cap, set())
-            if "past_due" in kinds:
-                capabilities[cap] = {
-                    "status": "restricted",
-                    "status_details": [
-                        {"code": "requirements_past_due", "resolution": "provide_info"}
-                    ],
-                }
-            elif "currently_due" in kinds:
-                capabilities[cap] = {
-                    "status": "pending",
-                    "status_details": [
-                        {"code": "determining_status", "resolution": "provide_info"}
-                    ],
-                }
-            elif "stripe" in kinds:
-                capabilities[cap] = {
-                    "status": "pending",
-                    "status_details": [
-                        {"code": "requirements_pending_verification", "resolution": "no_resolution"}
-                    ],
-                }
-            else:
-                capabilities[cap] = {"status": "active", "status_details": []}
+def _computed_status(kinds: set[str]) -> dict[str, Any]:
+    """A capability's status from the statuses of the entries blocking it."""
+    if "past_due" in kinds:
+        return capability_status("restricted", "requirements_past_due", "provide_info")
+    if "currently_due" in kinds:
+        return capability_status("pending", "determining_status", "provide_info")
+    if "stripe" in kinds:
+        return capability_status("pending", "requirements_pending_verification", "no_resolution")
+    return capability_status("active")
 
-    requirements = {"entries": entries, "summary": _summary(entries, times)}
-    future_requirements: dict[str, Any] = {
-        "entries": future_entries,
-        "minimum_transition_date": rfc3339(min(transitions)) if transitions else None,
-        "summary": _summary(future_entries, future_times),
-    }
-    return Derived(requirements, future_requirements, capabilities, open_user, open_future)
+
+def _capability_statuses(
+    record: dict[str, Any], targets: Targets, blocking: dict[tuple[str, str], set[str]]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Computed statuses, with any scenario override (rejection, ...) on top."""
+    overrides: dict[str, dict[str, Any]] = record["_emu"].get("capability_overrides", {})
+    statuses: dict[str, dict[str, dict[str, Any]]] = {}
+    for conf, caps in targets.items():
+        forced = overrides.get(conf, {})
+        statuses[conf] = {
+            cap: forced.get(cap) or _computed_status(blocking.get((conf, cap), set()))
+            for cap in caps
+        }
+    return statuses

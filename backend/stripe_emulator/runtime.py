@@ -28,6 +28,8 @@ class Emulator:
         self.config = config
         self.store = Store(config.state_file)
         self.clock = Clock(self.store.state.clock_offset)
+        #: the shape of accounts created from now on (``POST /_emulator/settings`` changes it)
+        self.fresh_accounts = config.fresh_accounts
         self.wakeup = asyncio.Event()
         self.register_configured_destination()
 
@@ -52,6 +54,7 @@ class Emulator:
     def reset(self) -> None:
         self.store.reset()
         self.clock.offset = 0.0
+        self.fresh_accounts = self.config.fresh_accounts
         self.register_configured_destination()
         self.persist()
 
@@ -161,6 +164,7 @@ class Emulator:
     # ------------------------------------------------------------------ accounts
 
     def snapshot(self, record: dict[str, Any]) -> dict[str, Any]:
+        """What events are computed from: the account split the way its event types are."""
         derived = req.compute(record, self.now(), self.config)
         top = {
             k: v
@@ -168,18 +172,18 @@ class Emulator:
             if k not in ("_emu", "identity", "defaults", "configuration")
         }
         configuration = record.get("configuration") or {}
-        merchant = {
-            k: v for k, v in (configuration.get("merchant") or {}).items() if k != "capabilities"
-        }
         return copy.deepcopy(
             {
                 "top": top,
                 "identity": record.get("identity"),
                 "defaults": record.get("defaults"),
-                "merchant": merchant,
+                "merchant": _without_capabilities(configuration.get("merchant")),
                 "customer": configuration.get("customer"),
-                "recipient": configuration.get("recipient"),
-                "requested": req.requested_capabilities(record),
+                "recipient": _without_capabilities(configuration.get("recipient")),
+                "requested": {
+                    name: req.requested_capabilities(record, name)
+                    for name in req.CONFIGURATIONS_WITH_CAPABILITIES
+                },
                 "requirements": derived.requirements,
                 "future_requirements": derived.future_requirements,
                 "capabilities": derived.capabilities,
@@ -194,70 +198,16 @@ class Emulator:
         record["_emu"]["snapshot"] = after
         if before is None or before == after:
             return False
-        acct = record["id"]
+        _ChangeEvents(self, record["id"], before, after, reason).emit()
+        return True
 
-        def emit(type_: str, key: str, data: dict[str, Any] | None = None) -> None:
-            self.record_event(
-                type_,
-                account_id=acct,
-                data=data,
-                reason=reason,
-                changes={"before": {key: before.get(key)}, "after": {key: after.get(key)}},
-            )
-
-        changed = {k for k in after if before.get(k) != after.get(k)}
-        if changed & {
-            "top",
-            "identity",
-            "defaults",
-            "merchant",
-            "customer",
-            "recipient",
-            "requested",
-        }:
-            self.record_event(
-                "v2.core.account.updated",
-                account_id=acct,
-                reason=reason,
-                changes={
-                    "before": {
-                        k: before.get(k)
-                        for k in sorted(changed)
-                        if k not in ("requirements", "future_requirements")
-                    },
-                    "after": {
-                        k: after.get(k)
-                        for k in sorted(changed)
-                        if k not in ("requirements", "future_requirements")
-                    },
-                },
-            )
-        if "identity" in changed:
-            emit("v2.core.account[identity].updated", "identity")
-        if "defaults" in changed:
-            emit("v2.core.account[defaults].updated", "defaults")
-        if changed & {"merchant", "requested"}:
-            emit("v2.core.account[configuration.merchant].updated", "merchant")
-        for name in ("customer", "recipient"):
-            if name in changed:
-                emit(f"v2.core.account[configuration.{name}].updated", name)
-        if "requirements" in changed:
-            emit("v2.core.account[requirements].updated", "requirements")
-        if "future_requirements" in changed:
-            emit("v2.core.account[future_requirements].updated", "future_requirements")
-        caps_before: dict[str, Any] = before.get("capabilities") or {}
-        for cap, value in after["capabilities"].items():
-            if caps_before.get(cap) != value:
-                self.record_event(
-                    "v2.core.account[configuration.merchant].capability_status_updated",
-                    account_id=acct,
-                    reason=reason,
-                    data={"updated_capability": cap},
-                    changes={
-                        "before": {"capabilities": {cap: caps_before.get(cap)}},
-                        "after": {"capabilities": {cap: value}},
-                    },
-                )
+    def close_account(self, record: dict[str, Any], reason: dict[str, Any] | None = None) -> bool:
+        """Close an account (terminal): ``closed: true`` and a ``v2.core.account.closed``."""
+        if record.get("closed"):
+            return False
+        self.refresh(record)
+        record["closed"] = True
+        self.refresh(record, reason=reason)
         return True
 
     def tick(self) -> bool:
@@ -276,22 +226,11 @@ class Emulator:
         body = {k: copy.deepcopy(v) for k, v in record.items() if not k.startswith("_")}
         derived = req.compute(record, self.now(), self.config)
         configuration: dict[str, Any] = body.pop("configuration", None) or {}
-        rendered_config: dict[str, Any] = {}
-        for name in ("customer", "merchant", "recipient"):
-            if f"configuration.{name}" not in include:
-                continue
-            conf = configuration.get(name)
-            if conf is None:
-                rendered_config[name] = None
-                continue
-            conf = dict(conf)
-            conf["applied"] = True
-            if name == "merchant":
-                nested: dict[str, Any] = {}
-                for cap, value in derived.capabilities.items():
-                    req.set_path(nested, cap, value)
-                conf["capabilities"] = nested
-            rendered_config[name] = conf
+        rendered_config = {
+            name: _render_configuration(configuration.get(name), derived.capabilities.get(name))
+            for name in ("customer", "merchant", "recipient")
+            if f"configuration.{name}" in include
+        }
         body["configuration"] = rendered_config or None
         body["identity"] = body.get("identity") if "identity" in include else None
         body["defaults"] = body.get("defaults") if "defaults" in include else None
@@ -300,3 +239,128 @@ class Emulator:
             derived.future_requirements if "future_requirements" in include else None
         )
         return body
+
+
+def _without_capabilities(conf: dict[str, Any] | None) -> dict[str, Any] | None:
+    if conf is None:
+        return None
+    return {k: v for k, v in conf.items() if k != "capabilities"}
+
+
+def _render_configuration(
+    conf: dict[str, Any] | None, capabilities: dict[str, dict[str, Any]] | None
+) -> dict[str, Any] | None:
+    """A configuration as the API returns it: ``applied`` and capability statuses (nested)."""
+    if conf is None:
+        return None
+    rendered = dict(conf)
+    rendered["applied"] = True
+    if capabilities is not None:
+        nested: dict[str, Any] = {}
+        for cap, value in capabilities.items():
+            req.set_path(nested, cap, value)
+        rendered["capabilities"] = nested
+    return rendered
+
+
+#: snapshot keys whose change is an ``account.updated``, and the configuration events
+_ACCOUNT_KEYS = frozenset(
+    {"top", "identity", "defaults", "merchant", "customer", "recipient", "requested"}
+)
+_SECTION_EVENTS = (
+    ("identity", "v2.core.account[identity].updated"),
+    ("defaults", "v2.core.account[defaults].updated"),
+    ("customer", "v2.core.account[configuration.customer].updated"),
+    ("requirements", "v2.core.account[requirements].updated"),
+    ("future_requirements", "v2.core.account[future_requirements].updated"),
+)
+
+
+class _ChangeEvents:
+    """The events one change to an account records, from its snapshots before and after."""
+
+    def __init__(
+        self,
+        emu: Emulator,
+        account_id: str,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        reason: dict[str, Any] | None,
+    ) -> None:
+        self.emu = emu
+        self.account_id = account_id
+        self.before = before
+        self.after = after
+        self.reason = reason
+        self.changed = {k for k in after if before.get(k) != after.get(k)}
+
+    def emit(self) -> None:
+        self._account()
+        for name in req.CONFIGURATIONS_WITH_CAPABILITIES:
+            self._configuration(name)
+        for key, type_ in _SECTION_EVENTS:
+            if key in self.changed:
+                self._record(type_, {key: self.before.get(key)}, {key: self.after.get(key)})
+        self._capabilities()
+
+    def _record(
+        self,
+        type_: str,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.emu.record_event(
+            type_,
+            account_id=self.account_id,
+            data=data,
+            reason=self.reason,
+            changes={"before": before, "after": after},
+        )
+
+    def _account(self) -> None:
+        """``account.closed`` when it closes; ``account.updated`` for any other change."""
+        top_before = self.before.get("top") or {}
+        top_after = self.after.get("top") or {}
+        closing = bool(top_after.get("closed")) and not top_before.get("closed")
+        if closing:
+            self._record("v2.core.account.closed", {"closed": False}, {"closed": True})
+        keys = sorted(self.changed & _ACCOUNT_KEYS)
+        if closing and self._only_closed_changed(top_before, top_after):
+            keys.remove("top")
+        if keys:
+            self._record(
+                "v2.core.account.updated",
+                {k: self.before.get(k) for k in keys},
+                {k: self.after.get(k) for k in keys},
+            )
+
+    def _only_closed_changed(self, top_before: dict[str, Any], top_after: dict[str, Any]) -> bool:
+        return {k for k in top_after if top_before.get(k) != top_after.get(k)} == {"closed"}
+
+    def _configuration(self, name: str) -> None:
+        """``[configuration.<name>].updated`` when its settings or requested capabilities change."""
+        requested_before = (self.before.get("requested") or {}).get(name)
+        requested_after = (self.after.get("requested") or {}).get(name)
+        if name not in self.changed and requested_before == requested_after:
+            return
+        self._record(
+            f"v2.core.account[configuration.{name}].updated",
+            {name: self.before.get(name)},
+            {name: self.after.get(name)},
+        )
+
+    def _capabilities(self) -> None:
+        """One ``capability_status_updated`` per capability whose status changed."""
+        all_before: dict[str, dict[str, Any]] = self.before.get("capabilities") or {}
+        for conf, caps in self.after["capabilities"].items():
+            caps_before = all_before.get(conf) or {}
+            for cap, value in caps.items():
+                if caps_before.get(cap) == value:
+                    continue
+                self._record(
+                    f"v2.core.account[configuration.{conf}].capability_status_updated",
+                    {"capabilities": {cap: caps_before.get(cap)}},
+                    {"capabilities": {cap: value}},
+                    data={"updated_capability": cap},
+                )

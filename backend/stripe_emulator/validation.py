@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from stripe_emulator.errors import ApiError, invalid_parameter, missing_parameter, unknown_parameter
 from stripe_emulator.request_schemas import SCHEMAS
@@ -41,6 +42,20 @@ _EVENT_DESTINATION_CREATE: dict[str, Any] = {
     },
 }
 
+#: ``POST /v2/core/accounts/{id}/close`` (in the SDK, not in the contract extract).
+_ACCOUNT_CLOSE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "applied_configurations": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["customer", "merchant", "recipient"]},
+        }
+    },
+}
+_LOCAL_SCHEMAS = {
+    "event_destination_create": _EVENT_DESTINATION_CREATE,
+    "account_close": _ACCOUNT_CLOSE,
+}
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
@@ -94,9 +109,7 @@ def _errors(schema: dict[str, Any], value: Any, path: list[str]) -> list[ApiErro
 
 
 def _schema(name: str) -> dict[str, Any]:
-    if name == "event_destination_create":
-        return _EVENT_DESTINATION_CREATE
-    schema: dict[str, Any] = SCHEMAS[name]
+    schema: dict[str, Any] = _LOCAL_SCHEMAS.get(name) or SCHEMAS[name]
     return schema
 
 
@@ -199,3 +212,21 @@ def check_includes(values: list[str], allowed: Iterable[str], param: str = "incl
             raise invalid_parameter(
                 param, f"Invalid {param}: must be one of {', '.join(allowed_list)}"
             )
+
+
+def check_url(param: str, value: str, *, livemode: bool = False) -> None:
+    """An absolute ``http(s)`` URL (``https`` only in live mode); anything else (``javascript:``,
+    ``ftp:``, relative, whitespace inside) is refused with ``parameter_invalid``."""
+    schemes = ("https",) if livemode else ("http", "https")
+    try:
+        parts = urlsplit(value)
+        valid = (
+            parts.scheme.lower() in schemes
+            and bool(parts.hostname)
+            and not any(c.isspace() or ord(c) < 32 for c in value)
+        )
+    except ValueError:
+        valid = False
+    if not valid:
+        kind = "an absolute https URL" if livemode else "an absolute http or https URL"
+        raise invalid_parameter(param, f"Invalid {param}: must be {kind}.")

@@ -7,9 +7,11 @@ import { useDocumentTitle } from './components/useDocumentTitle';
 import { AuthLayout } from './features/auth/AuthLayout';
 import { LoginPage } from './features/auth/LoginPage';
 import { RequireAuth } from './features/auth/RequireAuth';
-import { loginPathFor, sessionKey, useSession } from './features/auth/session';
+import { invalidateSession, useSession } from './features/auth/queries';
+import { loginPathFor } from './features/auth/redirects';
 import { SignupPage } from './features/auth/SignupPage';
 import { DashboardPage } from './features/onboarding/DashboardPage';
+import { onboardingKey } from './features/onboarding/queries';
 
 const NO_RETRY = new Set([400, 401, 403, 404, 409, 422, 429]);
 
@@ -38,9 +40,8 @@ function SessionExpiryRedirect() {
     setUnauthorizedHandler(() => {
       const { pathname } = here.current;
       if (pathname === '/login' || pathname === '/signup') return;
-      queryClient.removeQueries({ queryKey: ['onboarding'] });
-      queryClient.removeQueries({ queryKey: ['account'] });
-      void queryClient.invalidateQueries({ queryKey: sessionKey });
+      queryClient.removeQueries({ queryKey: onboardingKey });
+      void invalidateSession(queryClient);
       void navigate(loginPathFor(here.current), { replace: true });
     });
     return () => {

@@ -40,7 +40,7 @@ async def test_wrong_token_is_refused(client: httpx.AsyncClient, signed_in: str)
 async def test_another_sessions_token_is_refused(
     client: httpx.AsyncClient, signed_in: str, app: object
 ) -> None:
-    from tests.conftest import make_client
+    from tests.support.api import make_client
 
     async with make_client(app) as other:
         foreign = await csrf_token(other)

@@ -11,8 +11,7 @@ import pytest
 
 from gangway.auth.passwords import PasswordHasher
 from gangway.core.config import Settings
-from tests.conftest import make_client
-from tests.support.api import STRONG_PASSWORD, post, signup
+from tests.support.api import STRONG_PASSWORD, make_client, post, signup
 
 
 async def _login(client: httpx.AsyncClient, email: str, password: str, **kw: Any) -> httpx.Response:
@@ -175,7 +174,7 @@ async def test_stored_hash_is_argon2id(
     import sqlalchemy as sa
 
     await signup(client, unique_email())
-    async with app.state.db.read() as session:
+    async with app.state.services.db.read() as session:
         stored = (
             await session.execute(sa.text("SELECT password_hash FROM merchants"))
         ).scalar_one()

@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from gangway.auth.models import AuthSession
 from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
-from tests.conftest import make_client
-from tests.support.api import STRONG_PASSWORD, post, signup
+from tests.support.api import STRONG_PASSWORD, make_client, post, signup
 
 
 def _cookie_header(response: httpx.Response) -> str:
@@ -62,7 +61,7 @@ async def test_session_cookie_is_secure_host_prefixed_over_https(
 async def test_only_the_token_hash_is_stored(client: httpx.AsyncClient, app: Any) -> None:
     response = await client.get("/api/auth/session")
     token = response.cookies["gangway_session"]
-    db: Database = app.state.db
+    db: Database = app.state.services.db
     async with db.read() as session:
         stored = (await session.execute(sa.text("SELECT token_hash FROM sessions"))).scalars().all()
     assert len(stored) == 1
@@ -115,7 +114,7 @@ async def test_logout_revokes_the_session(
 
 
 async def _age_session(app: Any, column: str, by: timedelta) -> None:
-    db: Database = app.state.db
+    db: Database = app.state.services.db
     async with db.write() as session:
         await session.execute(sa.update(AuthSession).values({column: utcnow() - by}))
 
@@ -154,7 +153,7 @@ async def test_absolute_timeout_is_enforced_server_side(
     await _age_session(app, "expires_at", timedelta(seconds=1))
     response = await client.get("/api/account")
     assert response.status_code == 401
-    db: Database = app.state.db
+    db: Database = app.state.services.db
     async with db.read() as session:
         count = (await session.execute(sa.text("SELECT count(*) FROM sessions"))).scalar_one()
     assert count == 0, "an expired session row is deleted when it is seen"

@@ -1,3 +1,13 @@
-"""CLI tests reuse the webhook fixtures (the emulator and merchants come from tests/conftest.py)."""
+"""CLI tests run against a BFF set up like the webhook tests' (fast inbox workers, our secret)."""
 
-from tests.webhooks.conftest import bff, webhook_settings  # noqa: F401  - shared fixtures
+from __future__ import annotations
+
+import pytest
+
+from tests.support.settings import SettingsFactory
+from tests.support.webhooks import with_fast_inbox
+
+
+@pytest.fixture
+def bff_settings(bff_settings: SettingsFactory) -> SettingsFactory:
+    return with_fast_inbox(bff_settings)

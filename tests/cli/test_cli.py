@@ -17,7 +17,7 @@ from gangway.core.db import utcnow
 from gangway.stripe_gateway import StripeGateway, WebhookSignatureInvalid
 from gangway.webhooks.models import InboxEvent
 from tests.support.emulator_server import EmulatorHandle, running_receiver
-from tests.webhooks.support import account_row, inbox, inbox_settled
+from tests.support.webhooks import account_row, inbox, inbox_settled
 
 
 async def run_cli(settings: Settings, *argv: str) -> tuple[int, str]:
@@ -28,7 +28,7 @@ async def run_cli(settings: Settings, *argv: str) -> tuple[int, str]:
 
 
 async def test_setup_webhook_creates_a_destination_whose_secret_verifies_deliveries(
-    webhook_settings: Callable[..., Settings],
+    bff_settings: Callable[..., Settings],
     emulator: EmulatorHandle,
     onboarded_merchant: httpx.AsyncClient,
     browser: httpx.AsyncClient,
@@ -36,7 +36,7 @@ async def test_setup_webhook_creates_a_destination_whose_secret_verifies_deliver
     account_id = (await onboarded_merchant.get("/api/account")).json()["id"]
     with running_receiver("/webhooks/stripe") as receiver:
         base = receiver.url.removesuffix("/webhooks/stripe")
-        settings = webhook_settings(public_base_url=base)
+        settings = bff_settings(public_base_url=base)
         code, output = await run_cli(settings, "setup-webhook", "--name", "gangway-test")
         assert code == 0, output
         secret = output.strip().splitlines()[-1]
@@ -74,7 +74,7 @@ async def test_setup_webhook_creates_a_destination_whose_secret_verifies_deliver
 
 async def test_sync_account_by_id_or_email(
     bff: Any,
-    webhook_settings: Callable[..., Settings],
+    bff_settings: Callable[..., Settings],
     emulator: EmulatorHandle,
     merchant: httpx.AsyncClient,
     browser: httpx.AsyncClient,
@@ -84,16 +84,16 @@ async def test_sync_account_by_id_or_email(
     email = (await merchant.get("/api/auth/session")).json()["merchant"]["email"]
     created = await post(merchant, "/api/account", {"country": "US"})
     account_id = created.json()["id"]
-    version = (await account_row(bff.state.db, account_id)).status_version
+    version = (await account_row(bff.state.services.db, account_id)).status_version
     await browser.post(
         f"{emulator.base_url}/_emulator/accounts/{account_id}/verification_error", json={}
     )
-    settings = webhook_settings()
+    settings = bff_settings()
 
     code, output = await run_cli(settings, "sync-account", email.upper())
     assert code == 0, output
     assert f"Synced {account_id}: changed" in output
-    assert (await account_row(bff.state.db, account_id)).status_version == version + 1
+    assert (await account_row(bff.state.services.db, account_id)).status_version == version + 1
 
     code, output = await run_cli(settings, "sync-account", account_id)
     assert (code, f"Synced {account_id}: unchanged" in output) == (0, True)
@@ -105,11 +105,11 @@ async def test_sync_account_by_id_or_email(
 
 
 async def test_replay_events_requeues_dead_letters(
-    bff: Any, webhook_settings: Callable[..., Settings], onboarded_merchant: httpx.AsyncClient
+    bff: Any, bff_settings: Callable[..., Settings], onboarded_merchant: httpx.AsyncClient
 ) -> None:
     account_id = (await onboarded_merchant.get("/api/account")).json()["id"]
     now = utcnow()
-    async with bff.state.db.write() as session:
+    async with bff.state.services.db.write() as session:
         for n in range(2):
             session.add(
                 InboxEvent(
@@ -123,26 +123,26 @@ async def test_replay_events_requeues_dead_letters(
                     last_error="StripeUnavailable: try again shortly",
                 )
             )
-    code, output = await run_cli(webhook_settings(), "replay-events", "evt_dead_0")
+    code, output = await run_cli(bff_settings(), "replay-events", "evt_dead_0")
     assert code == 0
     assert "Re-queued 1 " in output
-    code, output = await run_cli(webhook_settings(), "replay-events")
+    code, output = await run_cli(bff_settings(), "replay-events")
     assert "Re-queued 1 " in output
-    rows = await inbox_settled(bff.state.db)
+    rows = await inbox_settled(bff.state.services.db)
     assert sorted((r.event_id, r.status, r.attempts) for r in rows) == [
         ("evt_dead_0", "done", 1),
         ("evt_dead_1", "done", 1),
     ]
-    code, output = await run_cli(webhook_settings(), "replay-events")
+    code, output = await run_cli(bff_settings(), "replay-events")
     assert "Re-queued 0 " in output
-    assert len(await inbox(bff.state.db)) == 2
+    assert len(await inbox(bff.state.services.db)) == 2
 
 
 async def test_reconcile_runs_one_sweep(
-    bff: Any, webhook_settings: Callable[..., Settings], onboarded_merchant: httpx.AsyncClient
+    bff: Any, bff_settings: Callable[..., Settings], onboarded_merchant: httpx.AsyncClient
 ) -> None:
-    code, output = await run_cli(webhook_settings(), "reconcile")
+    code, output = await run_cli(bff_settings(), "reconcile")
     assert code == 0, output
     assert "Listed " in output
-    rows = await inbox_settled(bff.state.db)
+    rows = await inbox_settled(bff.state.services.db)
     assert rows, "the account's events were caught up"

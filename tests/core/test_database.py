@@ -12,8 +12,7 @@ import sqlalchemy as sa
 
 from gangway.core.config import Settings
 from gangway.core.db import Database, create_engine
-from tests.conftest import make_client
-from tests.support.api import STRONG_PASSWORD, csrf_token
+from tests.support.api import STRONG_PASSWORD, csrf_token, make_client
 
 
 @pytest.mark.sqlite_only
@@ -105,6 +104,6 @@ async def test_fifty_concurrent_signups_all_land(
 
     statuses = await asyncio.gather(*(one(i) for i in range(50)))
     assert statuses == [201] * 50
-    async with app.state.db.read() as session:
+    async with app.state.services.db.read() as session:
         count = (await session.execute(sa.text("SELECT count(*) FROM merchants"))).scalar_one()
     assert count == 50

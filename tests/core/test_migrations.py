@@ -14,7 +14,8 @@ from gangway.core.config import Settings
 from gangway.core.db import create_engine
 from gangway.core.migrations import alembic_config, head_revisions
 from gangway.models import metadata
-from tests.conftest import FAST_ARGON2, TestDatabase
+from tests.support.database import TestDatabase
+from tests.support.settings import FAST_ARGON2
 
 
 def _settings(db: TestDatabase) -> Settings:
@@ -66,7 +67,7 @@ async def test_readyz_reports_migrations(
 ) -> None:
     from typing import Any
 
-    from tests.conftest import make_client
+    from tests.support.api import make_client
 
     settings = _settings(test_db)
     app: Any = await app_factory(settings)

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from gangway.main import create_app
-from tests.conftest import FAST_ARGON2
+from tests.support.settings import FAST_ARGON2
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+import importlib.util
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+
 import pytest
 
-from stripe_emulator.request_schemas import SCHEMAS
-from tests.emulator import gen_request_schemas
+from stripe_emulator.request_schemas import ENUMS, SCHEMAS
 from tests.support import contract
 from tests.support.emulator_server import EmulatorHandle
 
+GENERATOR = Path(__file__).resolve().parents[2] / "scripts" / "gen_request_schemas.py"
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("gen_request_schemas", GENERATOR)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 def test_vendored_request_schemas_match_the_extract() -> None:
-    assert gen_request_schemas.TARGET.read_text(encoding="utf-8") == gen_request_schemas.render()
+    generator = _generator()
+    package = resources.files("stripe_emulator").joinpath("schemas")
+    outputs = generator.outputs()
+    assert {Path(str(package.joinpath(p.name))) for p in outputs} == set(outputs)
+    for path, text in outputs.items():
+        assert path.read_text(encoding="utf-8") == text, "run scripts/gen_request_schemas.py"
     assert set(SCHEMAS) == {"account_create", "account_update", "account_link_create"}
+    assert "rejected_fraud" in ENUMS["capability_status_code"]
+    assert "verification_failed_id_number_match" in ENUMS["requirement_error_code"]
 
 
 def test_checker_rejects_bodies_that_break_the_contract() -> None:

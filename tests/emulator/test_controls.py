@@ -31,9 +31,15 @@ def event_types(api: httpx.Client, account_id: str) -> list[str]:
 def test_advancing_the_clock_makes_requirements_past_due(
     emulator: EmulatorHandle, api: httpx.Client
 ) -> None:
-    account = create_account(api, include=["requirements"])
+    account = create_account(api)
+    # Past the fresh shape (information was submitted, but not all of it): currently_due
+    control(emulator, f"/accounts/{account['id']}/submit", {"provide": False})
+    account = get_account(api, account["id"])
     deadline = account["requirements"]["summary"]["minimum_deadline"]
     assert deadline["status"] == "currently_due"
+    assert account["configuration"]["merchant"]["capabilities"]["card_payments"]["status"] == (
+        "pending"
+    )
     before = event_types(api, account["id"])
     response = control(emulator, "/clock/advance", {"seconds": 15 * DAY})
     assert response.status_code == 200

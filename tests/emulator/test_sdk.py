@@ -37,7 +37,10 @@ async def test_sdk_creates_and_retrieves_accounts_with_include(
     assert merchant is not None
     assert merchant.capabilities is not None
     assert merchant.capabilities.card_payments is not None
-    assert merchant.capabilities.card_payments.status == "pending"
+    assert merchant.capabilities.card_payments.status == "restricted"
+    assert [d.code for d in merchant.capabilities.card_payments.status_details] == [
+        "requirements_past_due"
+    ]
     updated = await sdk.v2.core.accounts.update_async(
         account.id, {"display_name": "Renamed", "include": ["identity"]}
     )

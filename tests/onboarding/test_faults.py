@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import make_client
-from tests.support.api import post, signup
+from tests.support.api import make_client, post, signup
 from tests.support.emulator_server import EmulatorHandle
+from tests.support.settings import BffFactory
 
 
 def _fault(emulator: EmulatorHandle, **fault: Any) -> None:
@@ -72,12 +72,11 @@ async def test_faults_while_minting(
 
 
 async def test_network_retries_absorb_a_single_failure(
-    app_factory: Callable[..., Any],
-    emulator_settings: Callable[..., Any],
+    make_bff: BffFactory,
     emulator: EmulatorHandle,
     unique_email: Callable[[], str],
 ) -> None:
-    bff = await app_factory(emulator_settings(stripe_max_network_retries=2))
+    bff = await make_bff(stripe_max_network_retries=2)
     async with make_client(bff) as client:
         await signup(client, unique_email())
         _fault(emulator, count=1, status=503, paths=["/v2/core/accounts"])

@@ -15,7 +15,7 @@ from tests.support.hosted import open_form, submit
 
 
 async def _db_requirements(bff: Any) -> list[AccountRequirement]:
-    async with bff.state.db.read() as session:
+    async with bff.state.services.db.read() as session:
         result = await session.execute(
             sa.select(AccountRequirement).where(AccountRequirement.kind == "current")
         )
@@ -89,7 +89,7 @@ async def test_account_creation_is_idempotent(
 ) -> None:
     again = await post(onboarded_merchant, "/api/account", {"country": "US"})
     assert again.status_code == 200
-    async with bff.state.db.read() as session:
+    async with bff.state.services.db.read() as session:
         count = (
             await session.execute(sa.select(sa.func.count()).select_from(ConnectedAccount))
         ).scalar_one()
@@ -111,7 +111,7 @@ async def test_twenty_concurrent_creates_make_one_account(
         r.text for r in responses if r.status_code not in {200, 201}
     ]
     assert len({r.json()["id"] for r in responses}) == 1
-    async with bff.state.db.read() as session:
+    async with bff.state.services.db.read() as session:
         count = (
             await session.execute(sa.select(sa.func.count()).select_from(ConnectedAccount))
         ).scalar_one()

@@ -12,14 +12,14 @@ import pytest
 import sqlalchemy as sa
 
 from gangway.onboarding.models import LinkAudit
-from tests.conftest import make_client
-from tests.support.api import post, signup
+from tests.support.api import make_client, post, signup
 from tests.support.emulator_server import EmulatorHandle
 from tests.support.hosted import open_form, submit
+from tests.support.settings import BffFactory
 
 
 async def _audit_count(bff: Any) -> int:
-    async with bff.state.db.read() as session:
+    async with bff.state.services.db.read() as session:
         return int(
             (await session.execute(sa.select(sa.func.count()).select_from(LinkAudit))).scalar_one()
         )
@@ -113,7 +113,7 @@ async def test_link_responses_are_never_cached(onboarded_merchant: httpx.AsyncCl
 async def test_link_url_is_not_stored(bff: Any, onboarded_merchant: httpx.AsyncClient) -> None:
     url = (await post(onboarded_merchant, "/api/onboarding/links", {})).json()["url"]
     token = url.rsplit("/", 1)[-1]
-    async with bff.state.db.read() as session:
+    async with bff.state.services.db.read() as session:
         tables = ["link_audits", "connected_accounts", "sessions", "account_requirements"]
         for table in tables:
             rows = (await session.execute(sa.text(f"SELECT * FROM {table}"))).all()
@@ -123,14 +123,11 @@ async def test_link_url_is_not_stored(bff: Any, onboarded_merchant: httpx.AsyncC
 
 
 async def test_account_update_refused_when_stripe_collects(
-    app_factory: Callable[..., Any],
-    emulator_settings: Callable[..., Any],
+    make_bff: BffFactory,
     unique_email: Callable[[], str],
 ) -> None:
-    bff = await app_factory(
-        emulator_settings(
-            account_dashboard="express", losses_collector="stripe", fees_collector="stripe"
-        )
+    bff = await make_bff(
+        account_dashboard="express", losses_collector="stripe", fees_collector="stripe"
     )
     async with make_client(bff) as client:
         await signup(client, unique_email())
@@ -143,11 +140,10 @@ async def test_account_update_refused_when_stripe_collects(
 
 
 async def test_links_are_rate_limited_per_merchant(
-    app_factory: Callable[..., Any],
-    emulator_settings: Callable[..., Any],
+    make_bff: BffFactory,
     unique_email: Callable[[], str],
 ) -> None:
-    bff = await app_factory(emulator_settings(links_per_minute=3))
+    bff = await make_bff(links_per_minute=3)
     async with make_client(bff) as client:
         await signup(client, unique_email())
         await post(client, "/api/account", {"country": "US"})
@@ -181,7 +177,7 @@ async def test_refresh_repeats_the_latest_parameters(
         },
     )
     await onboarded_merchant.get("/connect/refresh")
-    async with bff.state.db.read() as session:
+    async with bff.state.services.db.read() as session:
         rows = (await session.execute(sa.select(LinkAudit).order_by(LinkAudit.id))).scalars().all()
     assert [(r.use_case, r.collect, r.future_requirements, r.source) for r in rows] == [
         ("account_update", "currently_due", "include", "api"),

@@ -41,7 +41,7 @@ async def test_status_etag_and_304(onboarded_merchant: httpx.AsyncClient) -> Non
 
 
 async def test_status_needs_a_session(bff: Any) -> None:
-    from tests.conftest import make_client
+    from tests.support.api import make_client
 
     async with make_client(bff) as anonymous:
         assert (await anonymous.get("/api/onboarding/status")).status_code == 401
@@ -80,9 +80,9 @@ class SseReader:
 
 @pytest.fixture
 async def live(
-    emulator_settings: Callable[..., Settings], unique_email: Callable[[], str]
+    bff_settings: Callable[..., Settings], unique_email: Callable[[], str]
 ) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
-    settings = emulator_settings(stream_session_check_seconds=0.2)
+    settings = bff_settings(stream_session_check_seconds=0.2)
     with running_bff(settings) as server:
         async with httpx.AsyncClient(
             base_url=server.url, headers={"Sec-Fetch-Site": "same-origin"}, timeout=10

@@ -1,12 +1,26 @@
-"""Helpers that drive the BFF like the SPA does: fetch a CSRF token, then POST JSON."""
+"""Helpers that drive the BFF like the SPA does: a same-origin client, a CSRF token, then POST."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+
+from tests.support.settings import BASE_URL
 
 STRONG_PASSWORD = "correct horse battery staple"
+
+
+def make_client(app: FastAPI, **kwargs: Any) -> httpx.AsyncClient:
+    """A client that looks like our SPA: same-origin fetch metadata on every request."""
+    headers = {"Sec-Fetch-Site": "same-origin", **kwargs.pop("headers", {})}
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url=BASE_URL,
+        headers=headers,
+        **kwargs,
+    )
 
 
 async def csrf_token(client: httpx.AsyncClient) -> str:

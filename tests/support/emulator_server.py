@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from stripe_emulator.app import create_app
 from stripe_emulator.config import EmulatorConfig
 from tests.support import contract
+from tests.support.net import reserve_socket
 
 TEST_API_KEY = "sk_test_emulator_123456789"
 
@@ -108,19 +108,10 @@ class ContractChecker:
             self.handle.contract_violations.append(f"{method} {scope['path']}: {exc}")
 
 
-def _free_socket() -> socket.socket:
-    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets whose proto says TCP.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
-
-
 @contextmanager
 def running_emulator(*, check_contract: bool = True, **overrides: Any) -> Iterator[EmulatorHandle]:
     """Start the emulator (config fields as keyword overrides) and yield its handle."""
-    sock = _free_socket()
+    sock = reserve_socket()
     port = sock.getsockname()[1]
     settings: dict[str, Any] = {
         "host": "127.0.0.1",
@@ -193,7 +184,7 @@ class WebhookReceiver:
 
 @contextmanager
 def running_receiver(path: str = "/webhooks/stripe") -> Iterator[WebhookReceiver]:
-    sock = _free_socket()
+    sock = reserve_socket()
     receiver = WebhookReceiver(url=f"http://127.0.0.1:{sock.getsockname()[1]}{path}")
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:

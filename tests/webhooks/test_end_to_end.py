@@ -11,14 +11,15 @@ from typing import Any
 import httpx
 
 from gangway.core.config import Settings
-from tests.conftest import FAST_ARGON2
-from tests.conftest import TestDatabase as DatabaseInfo
 from tests.support.api import post, signup
-from tests.support.bff_server import reserve_socket, running_bff
+from tests.support.bff_server import running_bff
+from tests.support.database import TestDatabase as DatabaseInfo
 from tests.support.emulator_server import running_emulator
-from tests.webhooks.conftest import FAST_INBOX
-from tests.webhooks.sse import status_stream
-from tests.webhooks.support import SECRET, eventually
+from tests.support.net import reserve_socket
+from tests.support.polling import eventually
+from tests.support.settings import FAST_ARGON2
+from tests.support.sse import status_stream
+from tests.support.webhooks import FAST_INBOX, SECRET
 
 
 def _all_requirements(status: dict[str, Any]) -> list[dict[str, Any]]:

@@ -10,16 +10,17 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import make_client
+from tests.support.api import make_client
 from tests.support.emulator_server import EmulatorHandle
-from tests.webhooks.conftest import FAST_INBOX
-from tests.webhooks.support import (
+from tests.support.polling import eventually
+from tests.support.settings import BffFactory
+from tests.support.webhooks import (
+    FAST_INBOX,
     OTHER_SECRET,
     SECRET,
     WEBHOOK_PATH,
     account_row,
     deliver,
-    eventually,
     inbox,
     inbox_settled,
     notification,
@@ -71,7 +72,7 @@ async def test_bad_notifications_are_refused_and_nothing_is_stored(bff: Any, cas
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"] == INVALID_SIGNATURE
-    assert await inbox(bff.state.db) == []
+    assert await inbox(bff.state.services.db) == []
 
 
 async def test_the_endpoint_needs_no_session_csrf_token_or_origin(bff: Any) -> None:
@@ -90,16 +91,14 @@ async def test_the_endpoint_needs_no_session_csrf_token_or_origin(bff: Any) -> N
         assert accepted.status_code == 200, accepted.text
 
 
-async def test_rolled_secrets_both_verify(
-    app_factory: Any, webhook_settings: Any, emulator: EmulatorHandle
-) -> None:
-    app = await app_factory(webhook_settings(stripe_webhook_secrets=[OTHER_SECRET, SECRET]))
+async def test_rolled_secrets_both_verify(make_bff: BffFactory, emulator: EmulatorHandle) -> None:
+    app = await make_bff(stripe_webhook_secrets=[OTHER_SECRET, SECRET])
     async with make_client(app) as client:
         first = await deliver(client, notification(), SECRET)
         second = await deliver(client, notification(), OTHER_SECRET)
         third = await deliver(client, notification(), "whsec_retired")
     assert (first.status_code, second.status_code, third.status_code) == (200, 200, 400)
-    assert len(await inbox(app.state.db)) == 2
+    assert len(await inbox(app.state.services.db)) == 2
 
 
 async def test_an_event_is_recorded_once_and_answered_200_every_time(bff: Any) -> None:
@@ -110,7 +109,7 @@ async def test_an_event_is_recorded_once_and_answered_200_every_time(bff: Any) -
     assert first.status_code == again.status_code == 200
     assert first.json() == {"received": True, "duplicate": False}
     assert again.json() == {"received": True, "duplicate": True}
-    rows = await inbox(bff.state.db)
+    rows = await inbox(bff.state.services.db)
     assert [r.event_id for r in rows] == [body["id"]]
 
 
@@ -120,7 +119,7 @@ async def test_unknown_types_and_unknown_accounts_are_acknowledged_not_retried(b
     async with make_client(bff) as client:
         assert (await deliver(client, unknown_type)).status_code == 200
         assert (await deliver(client, unknown_account)).status_code == 200
-    rows = {r.event_id: r for r in await inbox_settled(bff.state.db)}
+    rows = {r.event_id: r for r in await inbox_settled(bff.state.services.db)}
     assert rows[unknown_type["id"]].status == "ignored"
     assert rows[unknown_type["id"]].attempts == 0
     assert rows[unknown_account["id"]].status == "ignored"
@@ -141,26 +140,25 @@ async def test_twenty_concurrent_deliveries_make_one_row_and_one_status_change(
         responses = await asyncio.gather(*(deliver(client, body) for _ in range(20)))
     assert [r.status_code for r in responses] == [200] * 20
     assert sum(not r.json()["duplicate"] for r in responses) == 1
-    rows = await inbox_settled(bff.state.db)
+    rows = await inbox_settled(bff.state.services.db)
     assert [(r.event_id, r.status, r.attempts, r.completions) for r in rows] == [
         (body["id"], "done", 1, 1)
     ]
-    row = await account_row(bff.state.db, account_id)
+    row = await account_row(bff.state.services.db, account_id)
     assert row.status_version == before + 1
     status = (await onboarded_merchant.get("/api/onboarding/status")).json()
     assert status["version"] == before + 1
 
 
 async def test_a_failing_event_retries_then_dead_letters_and_replays(
-    app_factory: Any,
-    webhook_settings: Any,
+    make_bff: BffFactory,
     emulator: EmulatorHandle,
     browser: Any,
     unique_email: Any,
 ) -> None:
     from tests.support.api import post, signup
 
-    app = await app_factory(webhook_settings(inbox_max_attempts=3))
+    app = await make_bff(inbox_max_attempts=3)
     async with make_client(app) as merchant:
         await signup(merchant, unique_email())
         created = await post(merchant, "/api/account", {"country": "US"})
@@ -173,16 +171,16 @@ async def test_a_failing_event_retries_then_dead_letters_and_replays(
         body = notification(account_id)
         assert (await deliver(merchant, body)).status_code == 200
         rows = await eventually(
-            lambda: inbox(app.state.db),
+            lambda: inbox(app.state.services.db),
             lambda rows: bool(rows) and rows[0].status == "dead",
             what="the event to be dead-lettered",
         )
         assert rows[0].attempts == 3
         assert rows[0].last_error is not None
         assert "StripeUnavailable" in rows[0].last_error
-        replayed = await app.state.webhooks.service.replay_dead()
+        replayed = await app.state.services.webhooks.replay_dead()
         assert replayed == 1
-        rows = await inbox_settled(app.state.db)
+        rows = await inbox_settled(app.state.services.db)
         assert [(r.status, r.completions) for r in rows] == [("done", 1)]
 
 

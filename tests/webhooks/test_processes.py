@@ -12,12 +12,13 @@ import httpx
 import pytest
 
 from gangway.core.db import Database, create_engine
-from tests.conftest import TestDatabase as DatabaseInfo
 from tests.support.api import post, signup
+from tests.support.bff_server import BffProcess, bff_env, start_bff_process
+from tests.support.database import TestDatabase as DatabaseInfo
 from tests.support.emulator_server import EmulatorHandle, running_emulator
-from tests.webhooks.servers import BffProcess, bff_env, start_bff_process
-from tests.webhooks.sse import status_stream
-from tests.webhooks.support import SECRET, deliver, eventually, inbox, notification
+from tests.support.polling import eventually
+from tests.support.sse import status_stream
+from tests.support.webhooks import SECRET, deliver, inbox, notification
 
 PROCESS_SETTINGS: dict[str, Any] = {
     "stripe_webhook_secrets": [SECRET],

@@ -16,11 +16,10 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_client
-from tests.support.api import post, signup
+from tests.support.account_state import account_event_ids, cached_state, emulator_state
+from tests.support.api import make_client, post, signup
 from tests.support.emulator_server import EmulatorHandle
-from tests.webhooks.state import account_event_ids, cached_state, emulator_state
-from tests.webhooks.support import deliver, inbox_settled, notification
+from tests.support.webhooks import deliver, inbox_settled, notification
 
 ERROR_CODES = [
     "verification_failed_id_number_match",
@@ -104,7 +103,7 @@ async def test_any_interleaving_of_deliveries_converges_to_stripe(
             await send(list(rest[:size]))
             rest = rest[size:]
 
-        await inbox_settled(bff.state.db)
-        assert await cached_state(bff.state.db, account_id) == await emulator_state(
+        await inbox_settled(bff.state.services.db)
+        assert await cached_state(bff.state.services.db, account_id) == await emulator_state(
             emulator, account_id
         )

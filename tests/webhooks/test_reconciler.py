@@ -12,9 +12,9 @@ from gangway.accounts.models import ConnectedAccount
 from gangway.core.db import utcnow
 from gangway.webhooks.reconciler import STATE_NAME
 from gangway.webhooks.repository import event_cursor
+from tests.support.account_state import account_event_ids, cached_state, emulator_state
 from tests.support.emulator_server import EmulatorHandle
-from tests.webhooks.state import account_event_ids, cached_state, emulator_state
-from tests.webhooks.support import account_row, inbox, inbox_settled
+from tests.support.webhooks import account_row, inbox, inbox_settled
 
 
 async def test_a_sweep_catches_up_on_events_missed_while_down(
@@ -26,27 +26,27 @@ async def test_a_sweep_catches_up_on_events_missed_while_down(
         f"{emulator.base_url}/_emulator/accounts/{account_id}/verification_error", json={}
     )
     assert changed.status_code == 200
-    assert await inbox(bff.state.db) == []
+    assert await inbox(bff.state.services.db) == []
     missed = await account_event_ids(emulator, account_id)
 
-    reconciler = bff.state.webhooks.reconciler
+    reconciler = bff.state.services.reconciler
     first = await reconciler.sweep()
     assert first.ran
     assert first.events_added >= len(missed)
-    rows = await inbox_settled(bff.state.db)
+    rows = await inbox_settled(bff.state.services.db)
     assert {r.event_id for r in rows} >= set(missed)
     assert all(r.source == "catch_up" for r in rows)
-    assert await cached_state(bff.state.db, account_id) == await emulator_state(
+    assert await cached_state(bff.state.services.db, account_id) == await emulator_state(
         emulator, account_id
     )
-    async with bff.state.db.read() as session:
+    async with bff.state.services.db.read() as session:
         assert await event_cursor(session, STATE_NAME) is not None
 
     # A second sweep lists again from the cursor and queues nothing twice.
     second = await reconciler.sweep()
     assert second.ran
     assert second.events_added == 0
-    assert len(await inbox(bff.state.db)) == len(rows)
+    assert len(await inbox(bff.state.services.db)) == len(rows)
 
     # Events after the cursor are picked up by the next sweep.
     await browser.post(
@@ -54,8 +54,8 @@ async def test_a_sweep_catches_up_on_events_missed_while_down(
     )
     third = await reconciler.sweep()
     assert third.events_added >= 1
-    await inbox_settled(bff.state.db)
-    assert await cached_state(bff.state.db, account_id) == await emulator_state(
+    await inbox_settled(bff.state.services.db)
+    assert await cached_state(bff.state.services.db, account_id) == await emulator_state(
         emulator, account_id
     )
 
@@ -66,7 +66,7 @@ async def test_a_sweep_resyncs_stale_accounts_and_near_deadlines(
     account_id = (await onboarded_merchant.get("/api/account")).json()["id"]
     # Cache refreshed long ago: stale.
     long_ago = utcnow() - timedelta(days=2)
-    async with bff.state.db.write() as session:
+    async with bff.state.services.db.write() as session:
         await session.execute(
             sa.update(ConnectedAccount)
             .where(ConnectedAccount.stripe_account_id == account_id)
@@ -75,13 +75,13 @@ async def test_a_sweep_resyncs_stale_accounts_and_near_deadlines(
     await browser.post(
         f"{emulator.base_url}/_emulator/accounts/{account_id}/verification_error", json={}
     )
-    reconciler = bff.state.webhooks.reconciler
+    reconciler = bff.state.services.reconciler
     synced, failed = await reconciler.resync_accounts()
     assert (synced, failed) == (1, 0)
-    row = await account_row(bff.state.db, account_id)
+    row = await account_row(bff.state.services.db, account_id)
     assert row.synced_at is not None
     assert row.synced_at > long_ago
-    assert await cached_state(bff.state.db, account_id) == await emulator_state(
+    assert await cached_state(bff.state.services.db, account_id) == await emulator_state(
         emulator, account_id
     )
     # Fresh and no deadline within a day: nothing to do.
@@ -89,7 +89,7 @@ async def test_a_sweep_resyncs_stale_accounts_and_near_deadlines(
 
     # A deadline within the horizon makes it due again, once the last sync is a minute old.
     soon = utcnow() + timedelta(hours=2)
-    async with bff.state.db.write() as session:
+    async with bff.state.services.db.write() as session:
         await session.execute(
             sa.update(ConnectedAccount)
             .where(ConnectedAccount.stripe_account_id == account_id)
@@ -99,7 +99,7 @@ async def test_a_sweep_resyncs_stale_accounts_and_near_deadlines(
 
 
 async def test_only_one_sweep_runs_at_a_time(bff: Any) -> None:
-    reconciler = bff.state.webhooks.reconciler
+    reconciler = bff.state.services.reconciler
     assert await reconciler._acquire()
     try:
         assert (await reconciler.sweep()).ran is False

@@ -19,7 +19,7 @@ async def test_reading_the_status_makes_no_call_to_stripe(
     async def refuse(*_args: Any, **_kwargs: Any) -> NoReturn:
         raise AssertionError("the status read called Stripe")
 
-    gateway = bff.state.stripe
+    gateway = bff.state.services.stripe
     for name in ("retrieve_account", "retrieve_event", "list_events", "create_account"):
         monkeypatch.setattr(gateway, name, refuse)
     calls_before = len(emulator.checked)

@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from gangway.stripe_gateway import StripeGateway
 from tests.support.api import post
-from tests.webhooks.support import deliver, inbox_settled, notification
+from tests.support.webhooks import deliver, inbox_settled, notification
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ async def test_no_connection_is_held_while_stripe_is_called(
     # Which task checked each pooled connection out (checkin may run in another task: the
     # session closes under asyncio.shield).
     owner: dict[int, asyncio.Task[Any] | None] = {}
-    pool = bff.state.db.engine.sync_engine.pool
+    pool = bff.state.services.db.engine.sync_engine.pool
 
     def on_checkout(_dbapi: Any, record: Any, _proxy: Any) -> None:
         owner[id(record)] = asyncio.current_task()
@@ -60,7 +60,7 @@ async def test_no_connection_is_held_while_stripe_is_called(
     assert (await merchant.get("/connect/return")).status_code == 303
     account_id = created.json()["id"]
     assert (await deliver(merchant, notification(account_id))).status_code == 200
-    rows = await inbox_settled(bff.state.db)
+    rows = await inbox_settled(bff.state.services.db)
     assert [r.status for r in rows] == ["done"]
 
     assert {"accounts.create", "account_links.create", "accounts.retrieve"} <= set(calls)

@@ -1,19 +1,17 @@
-"""``AccountServiceDep``: the account service wired to this app's database, Stripe and hub."""
+"""``AccountServiceDep``: this process's account service (built in ``gangway.container``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from gangway.accounts.service import AccountService
-from gangway.core.deps import DatabaseDep, StatusHubDep, StripeDep
 
 
-async def get_account_service(
-    db: DatabaseDep, stripe: StripeDep, hub: StatusHubDep
-) -> AccountService:
-    return AccountService(db=db, stripe=stripe, announce=hub.announce)
+async def get_account_service(request: Request) -> AccountService:
+    service: AccountService = request.app.state.services.accounts
+    return service
 
 
 AccountServiceDep = Annotated[AccountService, Depends(get_account_service)]

@@ -11,12 +11,7 @@ from sqlmodel import Column, Field, SQLModel
 from gangway.core.db import UTCDateTime, utcnow
 
 
-class ConnectedAccountBase(SQLModel):
-    country: str = Field(max_length=2)
-    business_type: str | None = Field(default=None, max_length=40)
-
-
-class ConnectedAccount(ConnectedAccountBase, table=True):
+class ConnectedAccount(SQLModel, table=True):
     """A merchant's Stripe v2 Account (at most one per merchant) and its status columns."""
 
     __tablename__ = "connected_accounts"
@@ -26,6 +21,8 @@ class ConnectedAccount(ConnectedAccountBase, table=True):
         foreign_key="merchants.id", ondelete="CASCADE", unique=True, max_length=36
     )
     stripe_account_id: str = Field(unique=True, max_length=255)
+    country: str = Field(max_length=2)
+    business_type: str | None = Field(default=None, max_length=40)
     dashboard: str = Field(max_length=20)
     requirements_collector: str = Field(default="application", max_length=20)
     created_at: datetime = Field(

@@ -18,6 +18,16 @@ async def by_merchant(session: AsyncSession, merchant_id: str) -> ConnectedAccou
     return result.scalars().first()
 
 
+async def by_id(
+    session: AsyncSession, account_id: int, *, for_update: bool = False
+) -> ConnectedAccount | None:
+    query = select(ConnectedAccount).where(col(ConnectedAccount.id) == account_id)
+    if for_update:
+        query = query.with_for_update()
+    result = await session.execute(query)
+    return result.scalars().first()
+
+
 async def by_stripe_id(
     session: AsyncSession, stripe_account_id: str, *, for_update: bool = False
 ) -> ConnectedAccount | None:
@@ -61,19 +71,6 @@ async def replace_status_rows(
         delete(AccountCapability).where(col(AccountCapability.account_id) == account_id)
     )
     session.add_all([*new_requirements, *new_capabilities])
-
-
-async def with_past_due_requirements(session: AsyncSession) -> list[ConnectedAccount]:
-    """Accounts with at least one past-due current requirement (one indexed query)."""
-    past_due = (
-        select(col(AccountRequirement.account_id))
-        .where(col(AccountRequirement.kind) == "current")
-        .where(col(AccountRequirement.deadline_status) == "past_due")
-    )
-    result = await session.execute(
-        select(ConnectedAccount).where(col(ConnectedAccount.id).in_(past_due))
-    )
-    return list(result.scalars().all())
 
 
 async def with_deadline_before(session: AsyncSession, before: datetime) -> list[ConnectedAccount]:

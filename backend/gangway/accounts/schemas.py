@@ -1,11 +1,14 @@
-"""Request and response bodies of ``/api/account``."""
+"""Request and response bodies of ``/api/account``, and what the account service hands out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
 
 BusinessType = Literal["individual", "company", "non_profit", "government_entity"]
 
@@ -27,3 +30,20 @@ class AccountPublic(BaseModel):
     business_type: str | None
     dashboard: Literal["express", "full", "none"]
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class CachedAccount:
+    """The account and its cached status rows, as last synced from Stripe."""
+
+    account: ConnectedAccount
+    requirements: list[AccountRequirement]
+    capabilities: list[AccountCapability]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A committed change of a merchant's status, to publish to listeners."""
+
+    merchant_id: str
+    version: int

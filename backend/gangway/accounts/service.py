@@ -9,22 +9,23 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gangway.accounts import repository
 from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
+from gangway.accounts.schemas import CachedAccount, StatusChange
 from gangway.accounts.state import RequirementFacts, derive_state
 from gangway.auth.models import Merchant
+from gangway.changes import ChangeFeed
 from gangway.core.db import Database, utcnow
 from gangway.core.errors import NotFound
 from gangway.stripe_gateway import AccountSnapshot, RequirementEntry, StripeGateway
 
 logger = logging.getLogger("gangway.accounts")
-
-Announce = Callable[[str, int], Awaitable[None]]
 
 
 class NoAccount(NotFound):
@@ -38,7 +39,6 @@ def account_idempotency_key(merchant_id: str) -> str:
 
 @dataclass(frozen=True)
 class SyncResult:
-    applied: bool
     changed: bool
     version: int
 
@@ -47,7 +47,7 @@ class SyncResult:
 class AccountService:
     db: Database
     stripe: StripeGateway
-    announce: Announce
+    changes: ChangeFeed
 
     async def get(self, merchant_id: str) -> ConnectedAccount:
         async with self.db.read() as session:
@@ -59,6 +59,59 @@ class AccountService:
     async def find(self, merchant_id: str) -> ConnectedAccount | None:
         async with self.db.read() as session:
             return await repository.by_merchant(session, merchant_id)
+
+    async def cached(self, merchant_id: str) -> CachedAccount | None:
+        """The account with its cached requirements and capabilities, in one read."""
+        async with self.db.read() as session:
+            account = await repository.by_merchant(session, merchant_id)
+            if account is None:
+                return None
+            assert account.id is not None
+            return CachedAccount(
+                account=account,
+                requirements=await repository.requirements(session, account.id),
+                capabilities=await repository.capabilities(session, account.id),
+            )
+
+    async def is_known(self, stripe_account_id: str) -> bool:
+        """Whether the account is one of ours (events may name accounts of other platforms)."""
+        async with self.db.read() as session:
+            return await repository.by_stripe_id(session, stripe_account_id) is not None
+
+    async def due_for_resync(
+        self,
+        *,
+        synced_before: datetime,
+        deadline_before: datetime,
+        synced_recently: datetime,
+        limit: int,
+    ) -> list[str]:
+        """Stripe ids of accounts whose cache is stale, then of those with a near deadline
+        not synced since ``synced_recently``; at most ``limit`` of each, without repeats."""
+        async with self.db.read() as session:
+            stale = await repository.stale(session, synced_before, limit)
+            near = await repository.with_deadline_before(session, deadline_before)
+        near_ids = [
+            a.stripe_account_id
+            for a in near
+            if a.synced_at is None or a.synced_at < synced_recently
+        ][:limit]
+        return list(dict.fromkeys([a.stripe_account_id for a in stale] + near_ids))
+
+    async def claim_manual_sync(self, account_id: int, interval: timedelta) -> timedelta | None:
+        """Record a merchant-requested sync now, unless one was within ``interval``.
+
+        Returns how long to wait when refused. The check and the record are one write, so
+        concurrent requests cannot both pass.
+        """
+        now = utcnow()
+        async with self.db.write() as session:
+            row = await repository.by_id(session, account_id, for_update=True)
+            assert row is not None
+            if row.manual_sync_at and now - row.manual_sync_at < interval:
+                return interval - (now - row.manual_sync_at)
+            row.manual_sync_at = now
+        return None
 
     async def create(
         self, merchant: Merchant, country: str, business_type: str | None
@@ -111,12 +164,12 @@ class AccountService:
                 logger.info(
                     "accounts.sync.unknown_account", extra={"stripe_account_id": snapshot.id}
                 )
-                return SyncResult(applied=False, changed=False, version=0)
+                return SyncResult(changed=False, version=0)
             if account.snapshot_fetched_at and snapshot.fetched_at <= account.snapshot_fetched_at:
                 logger.info(
                     "accounts.sync.stale_snapshot", extra={"stripe_account_id": snapshot.id}
                 )
-                return SyncResult(applied=False, changed=False, version=account.status_version)
+                return SyncResult(changed=False, version=account.status_version)
             assert account.id is not None
             requirements = _requirement_rows(account.id, snapshot)
             capabilities = [
@@ -147,25 +200,33 @@ class AccountService:
             extra={"stripe_account_id": snapshot.id, "changed": changed, "version": version},
         )
         # Even an unchanged sync moves synced_at, which the status shows: tell listeners.
-        await self.announce(merchant_id, version)
-        return SyncResult(applied=True, changed=changed, version=version)
+        await self.changes.publish(merchant_id, version)
+        return SyncResult(changed=changed, version=version)
 
-    async def mark_onboarding_started(self, account_id: int) -> None:
-        """Record the first link; the state moves from ``not_started`` if it was there."""
-        async with self.db.write() as session:
-            account = await session.get(ConnectedAccount, account_id)
-            if account is None or account.first_link_at is not None:
-                return
-            account.first_link_at = utcnow()
-            rows = await repository.requirements(session, account_id)
-            caps = await repository.capabilities(session, account_id)
-            state = _state(rows, {c.name: c.status for c in caps}, onboarding_started=True)
-            if state == account.state:
-                return
-            account.state = state
-            account.status_version += 1
-            version, merchant_id = account.status_version, account.merchant_id
-        await self.announce(merchant_id, version)
+    async def record_first_link(
+        self, session: AsyncSession, account_id: int
+    ) -> StatusChange | None:
+        """Inside the caller's write: note the first link; the state may leave ``not_started``.
+
+        Returns the change to publish once the caller has committed (None if nothing changed).
+        """
+        account = await repository.by_id(session, account_id)
+        if account is None or account.first_link_at is not None:
+            return None
+        account.first_link_at = utcnow()
+        rows = await repository.requirements(session, account_id)
+        caps = await repository.capabilities(session, account_id)
+        state = _state(rows, {c.name: c.status for c in caps}, onboarding_started=True)
+        if state == account.state:
+            return None
+        account.state = state
+        account.status_version += 1
+        return StatusChange(merchant_id=account.merchant_id, version=account.status_version)
+
+    async def publish(self, change: StatusChange | None) -> None:
+        """Announce a committed change (from :meth:`record_first_link`)."""
+        if change is not None:
+            await self.changes.publish(change.merchant_id, change.version)
 
 
 def _state(

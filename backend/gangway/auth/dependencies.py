@@ -9,9 +9,8 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from gangway.auth.models import Merchant
-from gangway.auth.passwords import PasswordHasher
 from gangway.auth.service import AuthService, LiveSession
-from gangway.core.deps import DatabaseDep, SettingsDep
+from gangway.core.deps import SettingsDep
 from gangway.core.errors import CsrfFailed, Unauthorized, UnsupportedMediaType
 
 # Declared for the OpenAPI schema; the real cookie name depends on HTTPS (see Settings).
@@ -29,12 +28,11 @@ csrf_header_scheme = APIKeyHeader(
 )
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_UNLOADED = object()
 
 
-async def get_auth_service(request: Request, db: DatabaseDep, settings: SettingsDep) -> AuthService:
-    hasher: PasswordHasher = request.app.state.password_hasher
-    return AuthService(db=db, settings=settings, hasher=hasher)
+async def get_auth_service(request: Request) -> AuthService:
+    service: AuthService = request.app.state.services.auth
+    return service
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
@@ -46,26 +44,22 @@ async def get_current_session(
     settings: SettingsDep,
     _cookie: Annotated[str | None, Security(session_cookie_scheme)] = None,
 ) -> LiveSession | None:
-    """The live session for this request's cookie, or None. Loaded once per request."""
-    cached: LiveSession | object | None = getattr(request.state, "gangway_session", _UNLOADED)
-    if cached is not _UNLOADED:
-        assert cached is None or isinstance(cached, LiveSession)
-        return cached
-    token = request.cookies.get(settings.session_cookie_name)
-    current = await service.load_session(token)
-    request.state.gangway_session = current
-    return current
+    """The live session for this request's cookie, or None.
+
+    FastAPI caches a dependency's value per request, so the CSRF check and the endpoint
+    share one load.
+    """
+    return await service.load_session(request.cookies.get(settings.session_cookie_name))
 
 
 OptionalSessionDep = Annotated[LiveSession | None, Depends(get_current_session)]
 
 
-async def get_current_merchant(request: Request, session: OptionalSessionDep) -> Merchant:
+async def get_current_merchant(session: OptionalSessionDep) -> Merchant:
     """The signed-in merchant; 401 otherwise."""
     merchant = session.merchant if session else None
     if merchant is None:
         raise Unauthorized("Sign in to continue.")
-    request.state.merchant_id = merchant.id
     return merchant
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import delete, or_
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -31,17 +29,6 @@ async def session_by_token_hash(
 
 async def delete_session(session: AsyncSession, session_id: int) -> None:
     await session.execute(delete(AuthSession).where(col(AuthSession.id) == session_id))
-
-
-async def delete_expired_sessions(
-    session: AsyncSession, now: datetime, idle_cutoff: datetime
-) -> int:
-    result = await session.execute(
-        delete(AuthSession).where(
-            or_(col(AuthSession.expires_at) <= now, col(AuthSession.last_seen_at) <= idle_cutoff)
-        )
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def throttles(session: AsyncSession, keys: list[str]) -> list[LoginThrottle]:

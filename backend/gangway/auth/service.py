@@ -127,6 +127,10 @@ class AuthService:
 
     # --- sign-up and sign-in
 
+    async def merchant_by_email(self, email: str) -> Merchant | None:
+        async with self.db.read() as session:
+            return await repository.merchant_by_email(session, email.strip().lower())
+
     async def signup(self, email: str, password: str, business_name: str) -> Merchant:
         if problem := password_problem(password, email, self.settings.password_min_length):
             raise WeakPassword(problem)

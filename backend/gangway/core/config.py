@@ -6,7 +6,6 @@ Every setting is documented in the README's configuration table; keep the two in
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -21,18 +20,12 @@ EMULATOR_API_BASE = "http://127.0.0.1:12111"
 EMULATOR_API_KEY = "sk_test_gangway_emulator"
 
 
-class CollectFields(StrEnum):
-    """Which requirements an Account Link collects: all up front, or only what is due now."""
-
-    currently_due = "currently_due"
-    eventually_due = "eventually_due"
-
-
-class FutureRequirements(StrEnum):
-    """Whether an Account Link also collects future requirements."""
-
-    include = "include"
-    omit = "omit"
+# Which requirements an Account Link collects: all up front, or only what is due now. Stripe's
+# ``collection_options.fields``; the platform default here, a link request's choice in onboarding.
+Collect = Literal["currently_due", "eventually_due"]
+# Whether an Account Link also collects future requirements
+# (``collection_options.future_requirements``).
+FutureRequirements = Literal["include", "omit"]
 
 
 def _split_csv(value: object) -> object:
@@ -62,6 +55,10 @@ class Settings(BaseSettings):
     auto_migrate: bool = False
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
+    # --- serving (`python -m gangway.ops.serve`, the image's command; see gangway/ops/serve.py)
+    workers: int = Field(default=1, ge=1)
+    trusted_proxies: str = ""  # addresses/CIDRs whose X-Forwarded-For/-Proto are believed
+    graceful_shutdown_seconds: float = Field(default=10.0, ge=0)
 
     # --- Stripe
     stripe_api_key: SecretStr | None = None
@@ -84,8 +81,8 @@ class Settings(BaseSettings):
     argon2_parallelism: int = 4
 
     # --- onboarding defaults (platform settings)
-    default_collect: CollectFields = CollectFields.eventually_due
-    default_future_requirements: FutureRequirements = FutureRequirements.omit
+    default_collect: Collect = "eventually_due"
+    default_future_requirements: FutureRequirements = "omit"
     account_dashboard: Literal["express", "full", "none"] = "none"
     fees_collector: Literal["application", "stripe"] = "application"
     losses_collector: Literal["application", "stripe"] = "application"

@@ -1,7 +1,9 @@
-"""Request-scoped access to the app's long-lived parts, as ``Annotated`` dependency aliases.
+"""``SettingsDep`` and ``DatabaseDep``: the process's settings and database, for endpoints.
 
-Dependencies are ``async def`` even when they only read ``app.state``: FastAPI runs plain
-``def`` dependencies in a thread pool, which costs a thread hop per request for nothing.
+Each domain's ``dependencies.py`` hands out its own service the same way, from the services
+the composition root (``gangway.container``) put on ``app.state.services``. Dependencies are
+``async def`` even when they only read ``app.state``: FastAPI runs plain ``def`` dependencies
+in a thread pool, which costs a thread hop per request for nothing.
 """
 
 from __future__ import annotations
@@ -12,33 +14,17 @@ from fastapi import Depends, Request
 
 from gangway.core.config import Settings
 from gangway.core.db import Database
-from gangway.onboarding.live import StatusHub
-from gangway.stripe_gateway import StripeGateway
 
 
 async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings: Settings = request.app.state.services.settings
     return settings
 
 
 async def get_database(request: Request) -> Database:
-    db: Database = request.app.state.db
+    db: Database = request.app.state.services.db
     return db
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
-
-
-async def get_stripe(request: Request) -> StripeGateway:
-    gateway: StripeGateway = request.app.state.stripe
-    return gateway
-
-
-async def get_status_hub(request: Request) -> StatusHub:
-    hub: StatusHub = request.app.state.status_hub
-    return hub
-
-
-StripeDep = Annotated[StripeGateway, Depends(get_stripe)]
-StatusHubDep = Annotated[StatusHub, Depends(get_status_hub)]

@@ -62,10 +62,6 @@ class Unauthorized(GangwayError):
     status, slug, title = 401, "unauthorized", "Sign-in required"
 
 
-class Forbidden(GangwayError):
-    status, slug, title = 403, "forbidden", "Forbidden"
-
-
 class CsrfFailed(GangwayError):
     status, slug, title = 403, "csrf-failed", "Cross-site request refused"
 

@@ -3,6 +3,11 @@
 Log calls pass the event name as the message and context as ``extra``. A redacting filter
 scrubs anything shaped like a Stripe secret, a webhook secret or a URL path from values as a
 second line of defence; the first is that code never logs link URLs, tokens or secrets.
+
+Correlation: every line logged while a request is handled carries its ``request_id`` (set by
+:class:`gangway.ops.correlation.RequestIdMiddleware`), and every line logged while an inbox worker
+processes webhook events carries their ``event_id`` (``event_ids`` for a batch of several), set
+with :func:`bind_event_ids`. Both are opaque identifiers, never secrets.
 """
 
 from __future__ import annotations
@@ -11,14 +16,52 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+# uvicorn's ``color_message`` repeats the message with terminal colours: not for JSON logs.
+_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
+}
 _SECRET_PATTERNS = [
     re.compile(r"\b(sk|rk|pk)_(live|test)_[A-Za-z0-9_]+"),
     re.compile(r"\bwhsec_[A-Za-z0-9_+/=]+"),
     re.compile(r"https?://\S+"),
 ]
+
+
+#: The id of the HTTP request being handled, if any.
+request_id_var: ContextVar[str | None] = ContextVar("gangway_request_id", default=None)
+#: The ids of the webhook events being processed, if any.
+event_ids_var: ContextVar[tuple[str, ...]] = ContextVar("gangway_event_ids", default=())
+
+
+@contextmanager
+def bind_event_ids(event_ids: Sequence[str]) -> Iterator[None]:
+    """Tag every log line inside the block (this task and those it starts) with these events."""
+    token = event_ids_var.set(tuple(event_ids))
+    try:
+        yield
+    finally:
+        event_ids_var.reset(token)
+
+
+def correlation_fields() -> dict[str, Any]:
+    """``request_id`` and ``event_id`` / ``event_ids`` of the current context, when set."""
+    fields: dict[str, Any] = {}
+    if (request_id := request_id_var.get()) is not None:
+        fields["request_id"] = redact(request_id)
+    event_ids = event_ids_var.get()
+    if len(event_ids) == 1:
+        fields["event_id"] = event_ids[0]
+    elif event_ids:
+        fields["event_ids"] = list(event_ids)
+    return fields
 
 
 def redact(value: str) -> str:
@@ -52,6 +95,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "event": record.getMessage(),
         }
+        for key, val in correlation_fields().items():
+            payload.setdefault(key, val)
         for key, val in vars(record).items():
             if key not in _STANDARD_ATTRS:
                 payload[key] = val
@@ -70,5 +115,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         else logging.Formatter("%(levelname)s %(name)s %(message)s")
     )
     handler.addFilter(RedactingFilter())
-    root.handlers = [handler]
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
     root.setLevel(level.upper())

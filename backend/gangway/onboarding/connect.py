@@ -39,7 +39,7 @@ async def connect_refresh(session: OptionalSessionDep, service: OnboardingServic
     if merchant is None:
         return _see_other(SIGN_IN)  # nothing minted for a browser without a session
     try:
-        link = await service.refresh(merchant)
+        link = await service.refresh(merchant.id)
     except RefreshLoop:
         return _see_other(f"{ONBOARDING}?notice=refresh_loop")
     except GangwayError as exc:

@@ -1,20 +1,17 @@
-"""``OnboardingServiceDep``."""
+"""``OnboardingServiceDep``: this process's onboarding service (built in ``gangway.container``)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from gangway.accounts.dependencies import AccountServiceDep
-from gangway.core.deps import DatabaseDep, SettingsDep, StripeDep
 from gangway.onboarding.service import OnboardingService
 
 
-async def get_onboarding_service(
-    db: DatabaseDep, settings: SettingsDep, stripe: StripeDep, accounts: AccountServiceDep
-) -> OnboardingService:
-    return OnboardingService(db=db, settings=settings, stripe=stripe, accounts=accounts)
+async def get_onboarding_service(request: Request) -> OnboardingService:
+    service: OnboardingService = request.app.state.services.onboarding
+    return service
 
 
 OnboardingServiceDep = Annotated[OnboardingService, Depends(get_onboarding_service)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -10,10 +9,9 @@ from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from gangway.auth.dependencies import AuthServiceDep, CurrentMerchant
-from gangway.core.deps import SettingsDep, StatusHubDep
+from gangway.core.deps import SettingsDep
 from gangway.core.errors import problem_responses
 from gangway.onboarding.dependencies import OnboardingServiceDep
-from gangway.onboarding.live import RESYNC
 from gangway.onboarding.schemas import LinkCreate, OnboardingLink, OnboardingStatus
 
 router = APIRouter(prefix="/api/onboarding", tags=["onboarding"])
@@ -37,7 +35,7 @@ async def create_onboarding_link(
 ) -> OnboardingLink:
     """Navigate to `url` at once. It works once, until `expires_at`; it is never stored."""
     response.headers["Cache-Control"] = "no-store"
-    return await service.mint(merchant, body)
+    return await service.mint(merchant.id, body)
 
 
 @router.get(
@@ -76,7 +74,6 @@ async def stream_onboarding_status(
     request: Request,
     merchant: CurrentMerchant,
     service: OnboardingServiceDep,
-    hub: StatusHubDep,
     auth: AuthServiceDep,
     settings: SettingsDep,
     last_event_id: Annotated[str | None, Header()] = None,
@@ -87,29 +84,19 @@ async def stream_onboarding_status(
     ends when the session is signed out or expires.
     """
     token = request.cookies.get(settings.session_cookie_name)
-    sent: tuple[int, object] | None = None
-    if last_event_id and last_event_id.isdigit():
-        sent = (int(last_event_id), None)
-    async with hub.subscribe(merchant.id) as changes:
-        first = await service.status(merchant.id)
-        if sent is None or first.version != sent[0]:
-            yield ServerSentEvent(data=first, event="status", id=str(first.version), retry=2000)
-        sent = (first.version, first.synced_at)
-        while True:
-            try:
-                version: int | None = await asyncio.wait_for(
-                    changes.get(), timeout=settings.stream_session_check_seconds
-                )
-            except TimeoutError:
-                version = None
-            if await auth.load_session(token, touch=False) is None:
-                return  # signed out or expired: end the stream
-            if version is None:
-                continue
-            current = await service.status(merchant.id)
-            if version == RESYNC or (current.version, current.synced_at) != sent:
-                yield ServerSentEvent(data=current, event="status", id=str(current.version))
-                sent = (current.version, current.synced_at)
+
+    async def still_signed_in() -> bool:
+        return await auth.load_session(token, touch=False) is not None
+
+    last_version = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    first = True
+    async for body in service.watch(
+        merchant.id, last_version=last_version, still_signed_in=still_signed_in
+    ):
+        yield ServerSentEvent(
+            data=body, event="status", id=str(body.version), retry=2000 if first else None
+        )
+        first = False
 
 
 @router.post(

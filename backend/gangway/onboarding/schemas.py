@@ -8,11 +8,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gangway.accounts.state import OnboardingState
+from gangway.core.config import Collect, FutureRequirements
 
 UseCase = Literal["account_onboarding", "account_update"]
-Collect = Literal["currently_due", "eventually_due"]
-FutureRequirements = Literal["include", "omit"]
 DeadlineStatus = Literal["currently_due", "eventually_due", "past_due"]
+NextActionKind = Literal["start", "continue", "fix_past_due", "update", "review_future"]
+CapabilityName = Literal["card_payments", "payouts"]
+CapabilityStatus = Literal[
+    "active", "pending", "restricted", "unsupported", "rejected", "unrequested"
+]
+# How urgent something looks: the SPA picks colours by tone, never by state or status.
+Tone = Literal["neutral", "info", "warning", "danger", "success"]
 
 
 class LinkCreate(BaseModel):
@@ -40,27 +46,49 @@ class OnboardingLink(BaseModel):
 class NextAction(BaseModel):
     """The one thing the dashboard should offer, and the link to mint for it."""
 
-    kind: Literal["start", "continue", "fix_past_due", "update", "review_future"]
+    kind: NextActionKind
+    label: str = Field(description="The button's text, e.g. `Start onboarding`.")
     use_case: UseCase
     collect: Collect
     future_requirements: FutureRequirements
 
 
 class RequirementErrorPublic(BaseModel):
-    code: str
-    message: str = Field(description="What to fix, in words for the merchant.")
+    """A verification error on a requirement: Stripe's code, and what the merchant should do."""
+
+    code: str = Field(description="Stripe's error code, e.g. `verification_document_expired`.")
+    message: str = Field(
+        description="What to fix, in words for the merchant: the remedy for a known code, "
+        "otherwise Stripe's own description. Kept for older clients; show `remedy` and "
+        "`stripe_description` instead."
+    )
+    remedy: str = Field(
+        description="What the merchant should do, in plain words. Always present: codes Gangway "
+        "does not know get a generic remedy."
+    )
+    stripe_description: str | None = Field(
+        description="Stripe's own description of the error, to quote after `remedy`; null when "
+        "Stripe gave none or it says the same as `remedy`."
+    )
 
 
 class RequirementPublic(BaseModel):
     description: str = Field(
         description="Stripe's requirement path, e.g. `identity.business_details.registered_name`."
     )
-    label: str
+    label: str = Field(description="The requirement in words for the merchant.")
     deadline_status: DeadlineStatus
     deadline: datetime | None
     awaiting_action_from: Literal["user", "stripe"]
     errors: list[RequirementErrorPublic]
-    restricts_capabilities: list[str]
+    restricts_capabilities: list[str] = Field(
+        description="Stripe's names of the capabilities this requirement restricts, e.g. "
+        "`card_payments`, `stripe_balance.payouts`."
+    )
+    restricts_capability_labels: list[str] = Field(
+        description="The same capabilities in words that read mid-sentence (`card payments`, "
+        "`payouts`), without repeats."
+    )
 
 
 class RequirementGroups(BaseModel):
@@ -70,15 +98,20 @@ class RequirementGroups(BaseModel):
 
 
 class CapabilityPublic(BaseModel):
-    name: Literal["card_payments", "payouts"]
-    label: str
-    status: Literal["active", "pending", "restricted", "unsupported", "rejected", "unrequested"]
+    name: CapabilityName
+    label: str = Field(description="The capability in words, e.g. `Card payments`.")
+    status: CapabilityStatus
+    status_label: str = Field(description="`status` in words, e.g. `Not requested`.")
+    tone: Tone = Field(description="How `status` should look: `success` when active, and so on.")
 
 
 class OnboardingStatus(BaseModel):
     """Where onboarding stands, from the cache (never a live call to Stripe)."""
 
     state: OnboardingState
+    headline: str = Field(description="`state` in a few words, for the page's main heading.")
+    detail: str = Field(description="One or two sentences on what `state` means for the merchant.")
+    tone: Tone = Field(description="How urgent `state` is, for colouring the status card.")
     next_action: NextAction | None
     requirements: RequirementGroups
     future_requirements: list[RequirementPublic]

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from gangway.core.deps import DatabaseDep
 from gangway.core.errors import ServiceUnavailable, problem_responses
-from gangway.core.migrations import current_revisions
+from gangway.core.migrations import current_revisions, schema_state
 from gangway.ops.metrics import Metrics
 
 router = APIRouter(tags=["ops"])
@@ -39,7 +39,8 @@ async def readyz(request: Request, db: DatabaseDep) -> Health:
         current = await current_revisions(db)
     except Exception as exc:
         raise ServiceUnavailable("The database is unreachable.", retry_after=5) from exc
-    if current != request.app.state.migration_heads:
+    # A schema ahead of this code (a newer release migrated first, mid rolling deploy) is fine.
+    if schema_state(current, request.app.state.migration_heads) == "behind":
         raise ServiceUnavailable(
             "The database schema is not at the latest migration; run `make migrate`.",
             retry_after=30,
@@ -55,5 +56,5 @@ async def readyz(request: Request, db: DatabaseDep) -> Health:
     responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Metrics"}},
 )
 async def metrics(request: Request) -> Response:
-    app_metrics: Metrics = request.app.state.metrics
+    app_metrics: Metrics = request.app.state.services.metrics
     return Response(generate_latest(app_metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,4 +1,4 @@
-"""``WebhookServiceDep``: the running webhook service of this app."""
+"""``WebhookServiceDep``: this process's webhook service (built in ``gangway.container``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from gangway.webhooks.service import WebhookService
-from gangway.webhooks.worker import WebhookRuntime
 
 
 async def get_webhook_service(request: Request) -> WebhookService:
-    runtime: WebhookRuntime = request.app.state.webhooks
-    return runtime.service
+    service: WebhookService = request.app.state.services.webhooks
+    return service
 
 
 WebhookServiceDep = Annotated[WebhookService, Depends(get_webhook_service)]

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from gangway.accounts import repository as accounts_repository
 from gangway.accounts.service import AccountService
 from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
 from gangway.core.errors import GangwayError
 from gangway.stripe_gateway import StripeGateway
 from gangway.webhooks import repository
-from gangway.webhooks.service import inbox_row
+from gangway.webhooks.service import InboxBell, inbox_row
 
 logger = logging.getLogger("gangway.webhooks.reconciler")
 
@@ -61,7 +59,7 @@ class Reconciler:
     settings: Settings
     stripe: StripeGateway
     accounts: AccountService
-    wake: Callable[[], None] = field(default=lambda: None)
+    bell: InboxBell
     owner: str = field(default_factory=lambda: f"r-{uuid.uuid4().hex[:16]}")
 
     async def sweep(self) -> SweepResult:
@@ -123,25 +121,17 @@ class Reconciler:
                 state.last_event_created = newest
         if added:
             logger.info("webhooks.reconcile.caught_up", extra={"events_added": len(added)})
-            self.wake()
+            self.bell.ring()
         return len(events), len(added)
 
     async def resync_accounts(self) -> tuple[int, int]:
         """Re-read stale accounts and those with a near deadline: (synced, failed)."""
         now = utcnow()
-        async with self.db.read() as session:
-            stale = await accounts_repository.stale(
-                session, now - self.settings.reconcile_stale_after, STALE_BATCH
-            )
-            near = await accounts_repository.with_deadline_before(session, now + DEADLINE_HORIZON)
-        recent = now - DEADLINE_RESYNC_GAP
-        ids = list(
-            dict.fromkeys(
-                [a.stripe_account_id for a in stale]
-                + [
-                    a.stripe_account_id for a in near if a.synced_at is None or a.synced_at < recent
-                ][:STALE_BATCH]
-            )
+        ids = await self.accounts.due_for_resync(
+            synced_before=now - self.settings.reconcile_stale_after,
+            deadline_before=now + DEADLINE_HORIZON,
+            synced_recently=now - DEADLINE_RESYNC_GAP,
+            limit=STALE_BATCH,
         )
         synced = failed = 0
         for account_id in ids:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -157,13 +157,6 @@ async def requeue_dead(
         statement = statement.where(col(InboxEvent.event_id).in_(event_ids))
     result = await session.execute(statement)
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def counts(session: AsyncSession) -> dict[str, int]:
-    result = await session.execute(
-        select(col(InboxEvent.status), func.count()).group_by(col(InboxEvent.status))
-    )
-    return {status: int(count) for status, count in result.all()}
 
 
 async def prune_finished(session: AsyncSession, finished_before: datetime) -> int:

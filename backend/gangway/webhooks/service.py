@@ -12,15 +12,15 @@ import asyncio
 import logging
 import random
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from gangway.accounts import repository as accounts_repository
 from gangway.accounts.service import AccountService
 from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
 from gangway.core.errors import GangwayError
+from gangway.core.logging import bind_event_ids
 from gangway.ops.metrics import Metrics
 from gangway.stripe_gateway import EventNotification, StripeGateway
 from gangway.stripe_gateway.client import ACCOUNT_EVENT_TYPES
@@ -32,6 +32,25 @@ logger = logging.getLogger("gangway.webhooks")
 HANDLED_TYPES = frozenset(ACCOUNT_EVENT_TYPES)
 LINK_RETURNED = "v2.core.account_link.returned"
 MAX_RETRY_DELAY_SECONDS = 600.0
+
+
+@dataclass
+class InboxBell:
+    """Rung when new inbox work is committed, so this process's idle workers start at once.
+
+    Workers in other processes find the work by polling.
+    """
+
+    _listeners: list[asyncio.Event] = field(default_factory=list)
+
+    def listener(self) -> asyncio.Event:
+        event = asyncio.Event()
+        self._listeners.append(event)
+        return event
+
+    def ring(self) -> None:
+        for event in self._listeners:
+            event.set()
 
 
 @dataclass(frozen=True)
@@ -75,8 +94,8 @@ class WebhookService:
     settings: Settings
     stripe: StripeGateway
     accounts: AccountService
+    bell: InboxBell
     metrics: Metrics | None = None
-    wake: Callable[[], None] = field(default=lambda: None)
 
     # --- receiving
 
@@ -110,7 +129,7 @@ class WebhookService:
                 extra={"event_id": notification.id, "event_type": notification.type},
             )
         if not duplicate and row.status == InboxStatus.pending:
-            self.wake()
+            self.bell.ring()
         return Received(event_id=notification.id, duplicate=duplicate)
 
     def _row(self, event: EventNotification, *, source: str) -> InboxEvent:
@@ -138,15 +157,17 @@ class WebhookService:
         if claim is None:
             return False
         timeout = self.settings.inbox_lease_seconds / 2
-        try:
-            async with asyncio.timeout(timeout):
-                outcome = await self._handle(claim)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            await self._fail(claim, exc)
-        else:
-            await self._finish(claim, outcome)
+        # Every line logged from here (account sync, fan-out) carries the events' ids.
+        with bind_event_ids(claim.event_ids):
+            try:
+                async with asyncio.timeout(timeout):
+                    outcome = await self._handle(claim)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                await self._fail(claim, exc)
+            else:
+                await self._finish(claim, outcome)
         return True
 
     async def _claim(self, worker: str) -> Claim | None:
@@ -199,9 +220,7 @@ class WebhookService:
                 extra={"event_ids": claim.event_ids, "event_types": claim.types},
             )
             return InboxStatus.ignored
-        async with self.db.read() as session:
-            known = await accounts_repository.by_stripe_id(session, account_id)
-        if known is None:
+        if not await self.accounts.is_known(account_id):
             logger.info(
                 "webhooks.inbox.unknown_account",
                 extra={"event_ids": claim.event_ids, "stripe_account_id": account_id},
@@ -290,7 +309,7 @@ class WebhookService:
             count = await repository.requeue_dead(session, utcnow(), event_ids)
         logger.info("webhooks.inbox.replayed", extra={"count": count})
         if count:
-            self.wake()
+            self.bell.ring()
         return count
 
 

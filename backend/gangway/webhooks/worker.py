@@ -1,6 +1,6 @@
 """The webhook runtime inside each BFF process: inbox workers and the periodic reconciler.
 
-``start_webhook_runtime`` is called from the app's lifespan; ``WebhookRuntime.stop`` lets each
+The composition root (``gangway.container``) starts it; ``WebhookRuntime.stop`` lets each
 worker finish the event in hand (briefly) and then cancels what is left. Claimed events of a
 process that dies without stopping are re-claimed by any process after their lease runs out.
 """
@@ -12,14 +12,9 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from gangway.accounts.service import AccountService
 from gangway.core.config import Settings
-from gangway.core.db import Database
-from gangway.onboarding.live import StatusHub
-from gangway.ops.metrics import Metrics
-from gangway.stripe_gateway import StripeGateway
 from gangway.webhooks.reconciler import Reconciler
-from gangway.webhooks.service import WebhookService, worker_name
+from gangway.webhooks.service import InboxBell, WebhookService, worker_name
 
 logger = logging.getLogger("gangway.webhooks.worker")
 
@@ -33,19 +28,13 @@ class WebhookRuntime:
     settings: Settings
     service: WebhookService
     reconciler: Reconciler
-    _wakeups: list[asyncio.Event] = field(default_factory=list)
+    bell: InboxBell
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def wake(self) -> None:
-        """Tell every local worker there is new work (other processes find it by polling)."""
-        for event in self._wakeups:
-            event.set()
-
     def start(self) -> None:
         for index in range(max(0, self.settings.inbox_workers)):
-            wakeup = asyncio.Event()
-            self._wakeups.append(wakeup)
+            wakeup = self.bell.listener()
             self._tasks.append(
                 asyncio.create_task(self._work(worker_name(), wakeup), name=f"inbox-worker-{index}")
             )
@@ -61,7 +50,7 @@ class WebhookRuntime:
 
     async def stop(self) -> None:
         self._stopping.set()
-        self.wake()
+        self.bell.ring()
         if not self._tasks:
             return
         _done, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
@@ -101,39 +90,3 @@ class WebhookRuntime:
                 raise
             except Exception:
                 logger.exception("webhooks.reconcile.failed")
-
-
-def build_services(
-    settings: Settings,
-    db: Database,
-    stripe: StripeGateway,
-    hub: StatusHub | None,
-    metrics: Metrics | None = None,
-) -> tuple[WebhookService, Reconciler]:
-    """The webhook service and reconciler, wired (for the app and for the CLI)."""
-
-    async def _no_announce(_merchant_id: str, _version: int) -> None:
-        return None
-
-    accounts = AccountService(db=db, stripe=stripe, announce=hub.announce if hub else _no_announce)
-    service = WebhookService(
-        db=db, settings=settings, stripe=stripe, accounts=accounts, metrics=metrics
-    )
-    reconciler = Reconciler(db=db, settings=settings, stripe=stripe, accounts=accounts)
-    return service, reconciler
-
-
-async def start_webhook_runtime(
-    settings: Settings,
-    db: Database,
-    stripe: StripeGateway,
-    hub: StatusHub,
-    metrics: Metrics | None = None,
-) -> WebhookRuntime:
-    """Start this process's inbox workers and reconciler (from the app's lifespan)."""
-    service, reconciler = build_services(settings, db, stripe, hub, metrics)
-    runtime = WebhookRuntime(settings=settings, service=service, reconciler=reconciler)
-    service.wake = runtime.wake
-    reconciler.wake = runtime.wake
-    runtime.start()
-    return runtime

@@ -25,10 +25,6 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export function getCsrfToken(): string | null {
-  return csrfToken;
-}
-
 /** Called when a signed-in call answers 401 (session expired or ended elsewhere). */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
@@ -176,15 +172,6 @@ export async function logout(): Promise<void> {
     await unwrap(() => client.POST('/api/auth/logout', { body: {} as never }));
   } finally {
     setCsrfToken(null);
-  }
-}
-
-export async function getAccount(): Promise<AccountPublic | null> {
-  try {
-    return await unwrap(() => client.GET('/api/account'));
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
-    throw error;
   }
 }
 

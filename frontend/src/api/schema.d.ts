@@ -346,13 +346,27 @@ export interface components {
              * @enum {string}
              */
             name: "card_payments" | "payouts";
-            /** Label */
+            /**
+             * Label
+             * @description The capability in words, e.g. `Card payments`.
+             */
             label: string;
             /**
              * Status
              * @enum {string}
              */
             status: "active" | "pending" | "restricted" | "unsupported" | "rejected" | "unrequested";
+            /**
+             * Status Label
+             * @description `status` in words, e.g. `Not requested`.
+             */
+            status_label: string;
+            /**
+             * Tone
+             * @description How `status` should look: `success` when active, and so on.
+             * @enum {string}
+             */
+            tone: "neutral" | "info" | "warning" | "danger" | "success";
         };
         /** Health */
         Health: {
@@ -408,6 +422,11 @@ export interface components {
              */
             kind: "start" | "continue" | "fix_past_due" | "update" | "review_future";
             /**
+             * Label
+             * @description The button's text, e.g. `Start onboarding`.
+             */
+            label: string;
+            /**
              * Use Case
              * @enum {string}
              */
@@ -452,6 +471,22 @@ export interface components {
          */
         OnboardingStatus: {
             state: components["schemas"]["OnboardingState"];
+            /**
+             * Headline
+             * @description `state` in a few words, for the page's main heading.
+             */
+            headline: string;
+            /**
+             * Detail
+             * @description One or two sentences on what `state` means for the merchant.
+             */
+            detail: string;
+            /**
+             * Tone
+             * @description How urgent `state` is, for colouring the status card.
+             * @enum {string}
+             */
+            tone: "neutral" | "info" | "warning" | "danger" | "success";
             next_action: components["schemas"]["NextAction"] | null;
             requirements: components["schemas"]["RequirementGroups"];
             /** Future Requirements */
@@ -512,15 +547,31 @@ export interface components {
              */
             retry_after?: number | null;
         };
-        /** RequirementErrorPublic */
+        /**
+         * RequirementErrorPublic
+         * @description A verification error on a requirement: Stripe's code, and what the merchant should do.
+         */
         RequirementErrorPublic: {
-            /** Code */
+            /**
+             * Code
+             * @description Stripe's error code, e.g. `verification_document_expired`.
+             */
             code: string;
             /**
              * Message
-             * @description What to fix, in words for the merchant.
+             * @description What to fix, in words for the merchant: the remedy for a known code, otherwise Stripe's own description. Kept for older clients; show `remedy` and `stripe_description` instead.
              */
             message: string;
+            /**
+             * Remedy
+             * @description What the merchant should do, in plain words. Always present: codes Gangway does not know get a generic remedy.
+             */
+            remedy: string;
+            /**
+             * Stripe Description
+             * @description Stripe's own description of the error, to quote after `remedy`; null when Stripe gave none or it says the same as `remedy`.
+             */
+            stripe_description: string | null;
         };
         /** RequirementGroups */
         RequirementGroups: {
@@ -538,7 +589,10 @@ export interface components {
              * @description Stripe's requirement path, e.g. `identity.business_details.registered_name`.
              */
             description: string;
-            /** Label */
+            /**
+             * Label
+             * @description The requirement in words for the merchant.
+             */
             label: string;
             /**
              * Deadline Status
@@ -554,8 +608,16 @@ export interface components {
             awaiting_action_from: "user" | "stripe";
             /** Errors */
             errors: components["schemas"]["RequirementErrorPublic"][];
-            /** Restricts Capabilities */
+            /**
+             * Restricts Capabilities
+             * @description Stripe's names of the capabilities this requirement restricts, e.g. `card_payments`, `stripe_balance.payouts`.
+             */
             restricts_capabilities: string[];
+            /**
+             * Restricts Capability Labels
+             * @description The same capabilities in words that read mid-sentence (`card payments`, `payouts`), without repeats.
+             */
+            restricts_capability_labels: string[];
         };
         /**
          * SessionPublic

@@ -3,7 +3,7 @@ import { render, type RenderOptions } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router';
 import { vi } from 'vitest';
-import type { OnboardingStatus, Requirement } from '../api/types';
+import type { Capability, NextAction, NextActionKind, OnboardingStatus, Requirement, RequirementError } from '../api/types';
 
 export function testQueryClient(): QueryClient {
   return new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
@@ -53,25 +53,57 @@ export function requirement(overrides: Partial<Requirement> = {}): Requirement {
     awaiting_action_from: 'user',
     errors: [],
     restricts_capabilities: [],
+    restricts_capability_labels: [],
     ...overrides,
   };
 }
 
+export function requirementError(overrides: Partial<RequirementError> = {}): RequirementError {
+  return {
+    code: 'verification_failed_id_number_match',
+    message: 'Stripe could not confirm your ID number. Check it for typos.',
+    remedy: 'Stripe could not confirm your ID number. Check it for typos.',
+    stripe_description: null,
+    ...overrides,
+  };
+}
+
+export function capability(name: Capability['name'], overrides: Partial<Capability> = {}): Capability {
+  return {
+    name,
+    label: name === 'card_payments' ? 'Card payments' : 'Payouts',
+    status: 'pending',
+    status_label: 'Pending',
+    tone: 'info',
+    ...overrides,
+  };
+}
+
+export function nextAction(kind: NextActionKind, label: string, overrides: Partial<NextAction> = {}): NextAction {
+  return {
+    kind,
+    label,
+    use_case: kind === 'update' || kind === 'review_future' ? 'account_update' : 'account_onboarding',
+    collect: 'currently_due',
+    future_requirements: kind === 'review_future' ? 'include' : 'omit',
+    ...overrides,
+  };
+}
+
+/**
+ * A status body as the server sends it, words included. The default is `action_required`; a test
+ * that changes `state` passes the words that go with it (the server's `onboarding/copy.py`).
+ */
 export function status(overrides: Partial<OnboardingStatus> = {}): OnboardingStatus {
   return {
     state: 'action_required',
-    next_action: {
-      kind: 'continue',
-      use_case: 'account_onboarding',
-      collect: 'currently_due',
-      future_requirements: 'omit',
-    },
+    headline: 'Stripe needs more information',
+    detail: 'Provide the items below to keep your account fully enabled.',
+    tone: 'warning',
+    next_action: nextAction('continue', 'Continue onboarding'),
     requirements: { past_due: [], currently_due: [requirement()], eventually_due: [] },
     future_requirements: [],
-    capabilities: [
-      { name: 'card_payments', label: 'Card payments', status: 'pending' },
-      { name: 'payouts', label: 'Payouts', status: 'pending' },
-    ],
+    capabilities: [capability('card_payments'), capability('payouts')],
     deadline: null,
     synced_at: null,
     version: 1,

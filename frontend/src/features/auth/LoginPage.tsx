@@ -1,14 +1,14 @@
-import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type SubmitEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { ApiError, login } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { TextField } from '../../components/Field';
 import { PageLoading } from '../../components/Spinner';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { AuthLayout } from './AuthLayout';
-import { safeNext, useSession, useSetSession } from './session';
+import { useLogin, useSession } from './queries';
+import { safeNext } from './redirects';
 import { validateEmail, validatePassword, type FieldErrors } from './validation';
 
 export function loginErrorMessage(error: unknown): string {
@@ -28,7 +28,6 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const session = useSession();
-  const setSession = useSetSession();
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -36,10 +35,8 @@ export function LoginPage() {
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
-  const mutation = useMutation({
-    mutationFn: login,
-    onSuccess: (data) => {
-      setSession(data);
+  const mutation = useLogin({
+    onSuccess: () => {
       void navigate(next, { replace: true });
     },
   });

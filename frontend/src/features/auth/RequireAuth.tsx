@@ -1,7 +1,8 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { Alert } from '../../components/Alert';
 import { PageLoading } from '../../components/Spinner';
-import { loginPathFor, useSession } from './session';
+import { useSession } from './queries';
+import { loginPathFor } from './redirects';
 
 /** Protects every signed-in screen: no merchant in the session → sign in, then come back. */
 export function RequireAuth() {

@@ -1,16 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { logout } from '../../api/client';
 import { Button } from '../../components/Button';
+import { useLogout } from './queries';
 
 export function SignOutButton() {
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const mutation = useMutation({
-    mutationFn: logout,
-    // Signed out server-side or not, this tab forgets everything it knew.
+  const mutation = useLogout({
     onSettled: () => {
-      queryClient.clear();
       void navigate('/login', { replace: true });
     },
   });

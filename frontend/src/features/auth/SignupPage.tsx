@@ -1,14 +1,14 @@
-import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type SubmitEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { ApiError, signup } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { TextField } from '../../components/Field';
 import { PageLoading } from '../../components/Spinner';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { AuthLayout } from './AuthLayout';
-import { safeNext, useSession, useSetSession } from './session';
+import { useSession, useSignup } from './queries';
+import { safeNext } from './redirects';
 import {
   fieldErrorsFromProblem,
   validateBusinessName,
@@ -22,7 +22,6 @@ export function SignupPage() {
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const session = useSession();
-  const setSession = useSetSession();
   const navigate = useNavigate();
   const [businessName, setBusinessName] = useState('');
   const [email, setEmail] = useState('');
@@ -40,10 +39,8 @@ export function SignupPage() {
     return Boolean(first);
   };
 
-  const mutation = useMutation({
-    mutationFn: signup,
-    onSuccess: (data) => {
-      setSession(data);
+  const mutation = useSignup({
+    onSuccess: () => {
       void navigate(next, { replace: true });
     },
     onError: (error) => {

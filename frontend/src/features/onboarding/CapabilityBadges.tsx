@@ -1,5 +1,4 @@
 import type { Capability } from '../../api/types';
-import { capabilityStatus } from './copy';
 
 export function CapabilityBadges({ capabilities }: { capabilities: Capability[] }) {
   return (
@@ -11,18 +10,15 @@ export function CapabilityBadges({ capabilities }: { capabilities: Capability[] 
         <p className="muted empty">Available once your Stripe account exists.</p>
       ) : (
         <ul className="capabilities">
-          {capabilities.map((c) => {
-            const s = capabilityStatus(c.status);
-            return (
-              <li key={c.name} className="capability">
-                <span className="capability-label">{c.label}</span>
-                <span className={`badge tone-${s.tone}`} data-testid={`capability-${c.name}`}>
-                  <span className="badge-dot" aria-hidden="true" />
-                  {s.label}
-                </span>
-              </li>
-            );
-          })}
+          {capabilities.map((c) => (
+            <li key={c.name} className="capability">
+              <span className="capability-label">{c.label}</span>
+              <span className={`badge tone-${c.tone}`} data-testid={`capability-${c.name}`}>
+                <span className="badge-dot" aria-hidden="true" />
+                {c.status_label}
+              </span>
+            </li>
+          ))}
         </ul>
       )}
     </section>

@@ -1,12 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import { createAccount } from '../../api/client';
 import type { BusinessType } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { SelectField } from '../../components/Field';
-import { applyStatus, statusKey } from './status';
-import { getOnboardingStatus } from '../../api/client';
+import { useCreateAccount } from './queries';
 
 export const COUNTRIES = [
   { value: 'US', label: 'United States' },
@@ -46,27 +43,14 @@ const BUSINESS_TYPES: { value: BusinessType | ''; label: string }[] = [
 
 /** Shown when the merchant has no connected account yet: creates it, then "Start onboarding" appears. */
 export function CreateAccountForm() {
-  const queryClient = useQueryClient();
   const [country, setCountry] = useState('US');
   const [businessType, setBusinessType] = useState<BusinessType | ''>('individual');
 
-  const mutation = useMutation({
-    mutationFn: async () => {
-      await createAccount(businessType ? { country, business_type: businessType } : { country });
-      return getOnboardingStatus();
-    },
-    onSuccess: (status) => {
-      applyStatus(queryClient, status);
-      void queryClient.invalidateQueries({ queryKey: ['account'] });
-    },
-    onError: () => {
-      void queryClient.invalidateQueries({ queryKey: statusKey });
-    },
-  });
+  const mutation = useCreateAccount();
 
   const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    mutation.mutate();
+    mutation.mutate(businessType ? { country, business_type: businessType } : { country });
   };
 
   return (

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppRoutes } from '../../App';
 import { setCsrfToken } from '../../api/client';
 import { FakeEventSource } from '../../test/fakeEventSource';
-import { jsonResponse, mockFetch, renderWithProviders, requirement, status } from '../../test/utils';
+import type { OnboardingStatus } from '../../api/types';
+import { capability, jsonResponse, mockFetch, nextAction, renderWithProviders, requirement, status } from '../../test/utils';
 import { markDeparture } from './departure';
 
 const session = {
@@ -14,6 +15,37 @@ const session = {
   expires_at: '2027-03-03T12:00:00Z',
 };
 const anonymous = { merchant: null, csrf_token: 'anon', expires_at: '2027-03-03T12:00:00Z' };
+
+// States as the server words them (backend/gangway/onboarding/copy.py).
+const VERIFYING: Partial<OnboardingStatus> = {
+  state: 'pending_verification',
+  headline: 'Stripe is verifying your information',
+  detail: 'Nothing to do right now. This page updates on its own when Stripe finishes.',
+  tone: 'info',
+  next_action: null,
+};
+const COMPLETE: Partial<OnboardingStatus> = {
+  state: 'complete',
+  headline: 'Onboarding complete',
+  detail: 'Your account is set up. You can accept card payments and receive payouts.',
+  tone: 'success',
+  next_action: null,
+};
+const NO_ACCOUNT: Partial<OnboardingStatus> = {
+  state: 'no_account',
+  headline: 'Set up payments',
+  detail: 'Create your Stripe account to start accepting card payments and receiving payouts.',
+  tone: 'neutral',
+  next_action: null,
+};
+const NOT_STARTED: Partial<OnboardingStatus> = {
+  state: 'not_started',
+  headline: 'Onboarding not started',
+  detail: 'Stripe needs some details about you and your business before you can accept payments.',
+  tone: 'info',
+  next_action: nextAction('start', 'Start onboarding'),
+};
+const active = { status: 'active', status_label: 'Active', tone: 'success' } as const;
 
 function LocationProbe() {
   const location = useLocation();
@@ -35,7 +67,7 @@ describe('DashboardPage', () => {
     mockFetch((req) => {
       const path = new URL(req.url).pathname;
       if (path === '/api/auth/session') return jsonResponse(200, signedIn ? session : anonymous);
-      if (path === '/api/onboarding/status') return jsonResponse(200, status({ state: 'pending_verification', next_action: null }));
+      if (path === '/api/onboarding/status') return jsonResponse(200, status(VERIFYING));
       return jsonResponse(404, { title: 'Not Found', status: 404 });
     });
     renderWithProviders(<AppRoutes />, { route: '/onboarding' });
@@ -52,14 +84,10 @@ describe('DashboardPage', () => {
       source.emit(
         'status',
         status({
-          state: 'complete',
-          next_action: null,
+          ...COMPLETE,
           version: 2,
           requirements: { past_due: [], currently_due: [], eventually_due: [] },
-          capabilities: [
-            { name: 'card_payments', label: 'Card payments', status: 'active' },
-            { name: 'payouts', label: 'Payouts', status: 'active' },
-          ],
+          capabilities: [capability('card_payments', active), capability('payouts', active)],
         }),
         '2',
       );
@@ -122,12 +150,8 @@ describe('DashboardPage', () => {
         return jsonResponse(
           200,
           created
-            ? status({
-                state: 'not_started',
-                version: 2,
-                next_action: { kind: 'start', use_case: 'account_onboarding', collect: 'currently_due', future_requirements: 'omit' },
-              })
-            : status({ state: 'no_account', next_action: null, capabilities: [], requirements: { past_due: [], currently_due: [], eventually_due: [] } }),
+            ? status({ ...NOT_STARTED, version: 2 })
+            : status({ ...NO_ACCOUNT, capabilities: [], requirements: { past_due: [], currently_due: [], eventually_due: [] } }),
         );
       }
       return jsonResponse(404, { title: 'Not Found', status: 404 });
@@ -142,26 +166,29 @@ describe('DashboardPage', () => {
     expect(body).toEqual({ country: 'GB', business_type: 'company' });
   });
 
-  it('after returning from Stripe, shows "Checking with Stripe…" until the sync answers', async () => {
+  it('after returning from Stripe, shows "Checking with Stripe…" until fresh status answers, without a second sync', async () => {
     markDeparture(3);
-    let answerSync: () => void = () => undefined;
-    const syncGate = new Promise<void>((resolve) => {
-      answerSync = resolve;
+    let answerStatus: () => void = () => undefined;
+    const statusGate = new Promise<void>((resolve) => {
+      answerStatus = resolve;
     });
+    const paths: string[] = [];
     mockFetch(async (req) => {
       const path = new URL(req.url).pathname;
+      paths.push(`${req.method} ${path}`);
       if (path === '/api/auth/session') return jsonResponse(200, session);
-      if (path === '/api/onboarding/status') return jsonResponse(200, status({ version: 3 }));
-      if (path === '/api/onboarding/sync') {
-        await syncGate;
-        return jsonResponse(200, status({ state: 'pending_verification', next_action: null, version: 4 }));
+      if (path === '/api/onboarding/status') {
+        await statusGate;
+        return jsonResponse(200, status({ ...VERIFYING, version: 4 }));
       }
       return jsonResponse(404, { title: 'Not Found', status: 404 });
     });
     renderWithProviders(<AppRoutes />, { route: '/onboarding' });
     expect(await screen.findByRole('heading', { level: 1, name: 'Checking with Stripe…' })).toBeInTheDocument();
-    answerSync();
+    answerStatus();
     expect(await screen.findByRole('heading', { level: 1, name: 'Stripe is verifying your information' })).toBeInTheDocument();
+    // /connect/return already re-read the account from Stripe: the SPA must not sync again.
+    expect(paths).not.toContain('POST /api/onboarding/sync');
   });
 
   it('explains a refresh loop', async () => {

@@ -1,23 +1,21 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
-import { syncOnboardingStatus } from '../../api/client';
 import type { OnboardingStatus } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { AppShell } from '../../components/AppShell';
 import { Button } from '../../components/Button';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { SignOutButton } from '../auth/SignOutButton';
-import { useSession } from '../auth/session';
+import { useSession } from '../auth/queries';
 import { CapabilityBadges } from './CapabilityBadges';
-import { stateCopy } from './copy';
 import { CreateAccountForm } from './CreateAccountForm';
 import { clearDeparture, peekDeparture } from './departure';
 import { PrimaryAction } from './PrimaryAction';
 import { RequirementChecklist } from './RequirementChecklist';
 import { StateAnnouncer } from './StateAnnouncer';
 import { StatusHeader } from './StatusHeader';
-import { applyStatus, useOnboardingStatus } from './status';
+import { invalidateStatus, useOnboardingStatus } from './queries';
 import { SyncInfo } from './SyncInfo';
 import { useStatusStream } from './useStatusStream';
 
@@ -78,15 +76,16 @@ function RefreshNotice({ notice, onDismiss }: { notice: string; onDismiss: () =>
 }
 
 export function DashboardPage() {
-  const queryClient = useQueryClient();
   const session = useSession();
   const [params, setParams] = useSearchParams();
   const notice = params.get('notice');
 
-  // Back from Stripe? Then show "Checking with Stripe…" until fresh status arrives.
+  // Back from Stripe? Then show "Checking with Stripe…" until fresh status arrives. The BFF's
+  // /connect/return has already re-read the account, so a fresh status read is enough.
+  const queryClient = useQueryClient();
   const [departure] = useState(peekDeparture);
   const [checking, setChecking] = useState(departure !== null);
-  const syncStarted = useRef(false);
+  const refreshStarted = useRef(false);
 
   const onStreamStatus = useCallback(
     (s: OnboardingStatus) => {
@@ -97,23 +96,14 @@ export function DashboardPage() {
   const mode = useStatusStream(true, onStreamStatus);
   const status = useOnboardingStatus(mode === 'live' ? false : POLL_MS);
 
-  const returnSync = useMutation({
-    mutationFn: syncOnboardingStatus,
-    onSuccess: (s) => {
-      applyStatus(queryClient, s);
-    },
-    onSettled: () => {
-      setChecking(false);
-    },
-  });
-  const { mutate: runReturnSync } = returnSync;
-
   useEffect(() => {
     if (!departure) return;
     clearDeparture();
-    if (!syncStarted.current) {
-      syncStarted.current = true;
-      runReturnSync();
+    if (!refreshStarted.current) {
+      refreshStarted.current = true;
+      void invalidateStatus(queryClient).finally(() => {
+        setChecking(false);
+      });
     }
     const timer = window.setTimeout(() => {
       setChecking(false);
@@ -121,10 +111,10 @@ export function DashboardPage() {
     return () => {
       window.clearTimeout(timer);
     };
-  }, [departure, runReturnSync]);
+  }, [departure, queryClient]);
 
   const data = status.data;
-  useDocumentTitle(data ? stateCopy(data.state).headline : 'Onboarding');
+  useDocumentTitle(data ? data.headline : 'Onboarding');
 
   const merchant = session.data?.merchant;
   const account = merchant ? (
@@ -188,7 +178,7 @@ export function DashboardPage() {
           }}
         />
       )}
-      <StateAnnouncer state={checking ? undefined : data?.state} />
+      <StateAnnouncer status={checking ? undefined : data} />
       {body}
     </AppShell>
   );

@@ -1,12 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
-import { ApiError, createOnboardingLink } from '../../api/client';
+import { ApiError } from '../../api/client';
 import type { NextAction } from '../../api/types';
 import { Button } from '../../components/Button';
 import { useCountdown } from '../../components/useCountdown';
-import { actionLabel } from './copy';
 import { markDeparture } from './departure';
-import { statusKey } from './status';
+import { useCreateOnboardingLink } from './queries';
 
 export function linkErrorMessage(error: unknown, secondsLeft: number): string {
   if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
@@ -45,19 +43,12 @@ export function PrimaryAction({
   go = (url) => window.location.assign(url),
   quiet = false,
 }: PrimaryActionProps) {
-  const queryClient = useQueryClient();
   const errorId = useId();
   const [leaving, setLeaving] = useState(false);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const secondsLeft = useCountdown(retryAt);
 
-  const mutation = useMutation({
-    mutationFn: () =>
-      createOnboardingLink({
-        use_case: action.use_case,
-        collect: action.collect,
-        future_requirements: action.future_requirements,
-      }),
+  const mutation = useCreateOnboardingLink({
     onMutate: () => {
       setRetryAt(null);
     },
@@ -67,13 +58,8 @@ export function PrimaryAction({
       go(link.url);
     },
     onError: (error) => {
-      if (error instanceof ApiError) {
-        if ((error.status === 429 || error.status === 503) && error.retryAfter) {
-          setRetryAt(Date.now() + error.retryAfter * 1000);
-        }
-        if (error.status === 404 || error.status === 409) {
-          void queryClient.invalidateQueries({ queryKey: statusKey });
-        }
+      if (error instanceof ApiError && (error.status === 429 || error.status === 503) && error.retryAfter) {
+        setRetryAt(Date.now() + error.retryAfter * 1000);
       }
     },
   });
@@ -107,10 +93,14 @@ export function PrimaryAction({
         disabled={pending || waiting}
         aria-describedby={showError ? errorId : undefined}
         onClick={() => {
-          mutation.mutate();
+          mutation.mutate({
+            use_case: action.use_case,
+            collect: action.collect,
+            future_requirements: action.future_requirements,
+          });
         }}
       >
-        {actionLabel(action.kind)}
+        {action.label}
       </Button>
       {showError && (
         <p id={errorId} className="inline-error" role="alert">

@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { requirement } from '../../test/utils';
+import { requirement, requirementError } from '../../test/utils';
 import { RequirementChecklist } from './RequirementChecklist';
 
 const NOW = new Date(2027, 2, 3, 10);
@@ -27,7 +27,8 @@ describe('RequirementChecklist', () => {
     expect(within(upcoming).getByText('Home address')).toBeInTheDocument();
   });
 
-  it('writes verification errors so a person knows what to fix', () => {
+  it('writes verification errors so a person knows what to fix, quoting Stripe only when it adds something', () => {
+    const remedy = "We couldn't read the document. Upload a sharp, well-lit photo showing all four corners.";
     render(
       <RequirementChecklist
         now={NOW}
@@ -38,16 +39,30 @@ describe('RequirementChecklist', () => {
               description: 'individual.verification.document',
               label: 'Identity document',
               errors: [
-                {
+                requirementError({
                   code: 'verification_document_not_readable',
-                  message: 'The document could not be read.',
-                },
+                  message: remedy,
+                  remedy,
+                  stripe_description: 'The document could not be read.',
+                }),
               ],
             }),
             requirement({
               description: 'company.tax_id',
               label: 'Tax ID',
-              errors: [{ code: 'some_new_code', message: 'The tax ID you provided is invalid. Check it and try again.' }],
+              errors: [
+                requirementError({
+                  code: 'some_new_code',
+                  message: 'The tax ID you provided is invalid. Check it and try again.',
+                  remedy: 'Stripe could not verify this information. Please provide it again.',
+                  stripe_description: 'The tax ID you provided is invalid. Check it and try again.',
+                }),
+              ],
+            }),
+            requirement({
+              description: 'individual.id_number',
+              label: 'ID number',
+              errors: [requirementError()],
             }),
           ],
           eventually_due: [],
@@ -58,10 +73,14 @@ describe('RequirementChecklist', () => {
     const problems = screen.getByRole('list', { name: 'Problems with Identity document' });
     expect(problems).toHaveTextContent(/upload a sharp, well-lit photo showing all four corners/i);
     expect(problems).toHaveTextContent('Stripe says: “The document could not be read.”');
-    // Unknown codes fall back to Stripe's own message.
+    // Unknown codes: the server's generic remedy, then Stripe's own message.
     expect(screen.getByRole('list', { name: 'Problems with Tax ID' })).toHaveTextContent(
-      'The tax ID you provided is invalid. Check it and try again.',
+      'Stripe could not verify this information. Please provide it again. Stripe says: “The tax ID you provided is invalid. Check it and try again.”',
     );
+    // No Stripe description: no "Stripe says" line.
+    const idNumber = screen.getByRole('list', { name: 'Problems with ID number' });
+    expect(idNumber).toHaveTextContent('Stripe could not confirm your ID number. Check it for typos.');
+    expect(idNumber).not.toHaveTextContent('Stripe says');
   });
 
   it('shows per-item deadlines, what is affected, and items Stripe is reviewing', () => {
@@ -73,7 +92,8 @@ describe('RequirementChecklist', () => {
           currently_due: [
             requirement({
               deadline: new Date(2027, 2, 8, 12).toISOString(),
-              restricts_capabilities: ['payouts'],
+              restricts_capabilities: ['stripe_balance.payouts'],
+              restricts_capability_labels: ['payouts'],
             }),
             requirement({ description: 'individual.verification.document', label: 'Identity document', awaiting_action_from: 'stripe' }),
           ],

@@ -1,5 +1,4 @@
 import type { OnboardingStatus, Requirement } from '../../api/types';
-import { errorText } from './copy';
 import { describeDeadline } from './dates';
 
 type GroupKey = 'past_due' | 'currently_due' | 'eventually_due' | 'future';
@@ -11,23 +10,10 @@ const GROUPS: { key: GroupKey; title: string; description: string }[] = [
   { key: 'future', title: 'Upcoming', description: 'New requirements Stripe will ask for in the future.' },
 ];
 
-const CAPABILITY_NAMES: Record<string, string> = {
-  card_payments: 'card payments',
-  payouts: 'payouts',
-  'stripe_balance.payouts': 'payouts',
-  'stripe_balance.stripe_transfers': 'transfers',
-  transfers: 'transfers',
-};
-
-/** "stripe_balance.payouts" → "payouts"; unknown names become plain words. */
-export function capabilityName(name: string): string {
-  return CAPABILITY_NAMES[name] ?? (name.split('.').pop() ?? name).replace(/_/g, ' ');
-}
-
 function RequirementItem({ requirement, now }: { requirement: Requirement; now: Date }) {
   const deadline = describeDeadline(requirement.deadline, now);
   const byStripe = requirement.awaiting_action_from === 'stripe';
-  const restricts = [...new Set(requirement.restricts_capabilities.map(capabilityName))];
+  const restricts = requirement.restricts_capability_labels;
   return (
     <li className={['req', requirement.errors.length ? 'req-has-error' : ''].filter(Boolean).join(' ')}>
       <div className="req-main">
@@ -48,19 +34,18 @@ function RequirementItem({ requirement, now }: { requirement: Requirement; now: 
       )}
       {requirement.errors.length > 0 && (
         <ul className="req-errors" aria-label={`Problems with ${requirement.label || requirement.description}`}>
-          {requirement.errors.map((error, i) => {
-            const text = errorText(error);
-            return (
-              <li key={`${error.code}-${String(i)}`} className="req-error">
-                <span className="req-error-icon" aria-hidden="true">!</span>
-                <span>
-                  <span className="sr-only">Needs fixing: </span>
-                  {text.fix}
-                  {text.stripe && <span className="req-error-stripe"> Stripe says: “{text.stripe}”</span>}
-                </span>
-              </li>
-            );
-          })}
+          {requirement.errors.map((error, i) => (
+            <li key={`${error.code}-${String(i)}`} className="req-error">
+              <span className="req-error-icon" aria-hidden="true">!</span>
+              <span>
+                <span className="sr-only">Needs fixing: </span>
+                {error.remedy}
+                {error.stripe_description && (
+                  <span className="req-error-stripe"> Stripe says: “{error.stripe_description}”</span>
+                )}
+              </span>
+            </li>
+          ))}
         </ul>
       )}
     </li>

@@ -1,23 +1,24 @@
 import { useEffect, useRef, useState } from 'react';
-import type { OnboardingState } from '../../api/types';
-import { stateCopy } from './copy';
+import type { OnboardingState, OnboardingStatus } from '../../api/types';
 
 /**
  * A polite live region that speaks when the overall state changes (not on first load),
  * so a screen-reader user hears what a sighted user sees change in the header.
  */
-export function StateAnnouncer({ state }: { state: OnboardingState | undefined }) {
+export function StateAnnouncer({ status }: { status: Pick<OnboardingStatus, 'state' | 'headline' | 'detail'> | undefined }) {
   const previous = useRef<OnboardingState | undefined>(undefined);
   const [message, setMessage] = useState('');
+  const state = status?.state;
+  const headline = status?.headline;
+  const detail = status?.detail;
 
   useEffect(() => {
     if (state === undefined) return;
     if (previous.current !== undefined && previous.current !== state) {
-      const copy = stateCopy(state);
-      setMessage(`Status updated: ${copy.headline}. ${copy.detail}`.trim());
+      setMessage(`Status updated: ${headline ?? ''}. ${detail ?? ''}`.trim());
     }
     previous.current = state;
-  }, [state]);
+  }, [state, headline, detail]);
 
   return (
     <div className="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="state-announcer">

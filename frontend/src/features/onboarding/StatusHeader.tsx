@@ -1,25 +1,23 @@
 import type { ReactNode } from 'react';
 import type { OnboardingStatus } from '../../api/types';
-import { stateCopy } from './copy';
 import { describeDeadline } from './dates';
 
 interface StatusHeaderProps {
-  status: Pick<OnboardingStatus, 'state' | 'deadline'>;
+  status: Pick<OnboardingStatus, 'state' | 'headline' | 'detail' | 'tone' | 'deadline'>;
   now?: Date;
   /** The one primary action (or the create-account form) sits inside the header card. */
   children?: ReactNode;
 }
 
 export function StatusHeader({ status, now = new Date(), children }: StatusHeaderProps) {
-  const copy = stateCopy(status.state);
   const deadline = status.state === 'complete' ? null : describeDeadline(status.deadline, now);
   return (
-    <section className={`status-card tone-${copy.tone}`} aria-labelledby="status-headline" data-state={status.state}>
+    <section className={`status-card tone-${status.tone}`} aria-labelledby="status-headline" data-state={status.state}>
       <p className="eyebrow">Payments onboarding</p>
       <h1 id="status-headline" className="status-headline" tabIndex={-1}>
-        {copy.headline}
+        {status.headline}
       </h1>
-      {copy.detail && <p className="status-detail">{copy.detail}</p>}
+      {status.detail && <p className="status-detail">{status.detail}</p>}
       {deadline && (
         <p className={['deadline', deadline.past ? 'deadline-past' : ''].filter(Boolean).join(' ')} data-testid="deadline">
           <span className="deadline-label">{deadline.past ? 'Was due' : 'Due by'}</span>{' '}

@@ -1,9 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { ApiError, syncOnboardingStatus } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { Button } from '../../components/Button';
 import { timeAgo } from './dates';
-import { applyStatus } from './status';
+import { useSyncStatus } from './queries';
 import type { StreamMode } from './useStatusStream';
 
 function useNow(intervalMs: number): Date {
@@ -26,14 +25,8 @@ const MODE_TEXT: Record<StreamMode, string> = {
 };
 
 export function SyncInfo({ syncedAt, mode, canSync }: { syncedAt: string | null; mode: StreamMode; canSync: boolean }) {
-  const queryClient = useQueryClient();
   const now = useNow(30_000);
-  const sync = useMutation({
-    mutationFn: syncOnboardingStatus,
-    onSuccess: (status) => {
-      applyStatus(queryClient, status);
-    },
-  });
+  const sync = useSyncStatus();
   const ago = timeAgo(syncedAt, now);
   let error: string | null = null;
   if (sync.error instanceof ApiError) {

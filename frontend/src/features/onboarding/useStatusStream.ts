@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { STATUS_STREAM_URL } from '../../api/client';
 import type { OnboardingStatus } from '../../api/types';
-import { applyStatus, statusKey } from './status';
+import { applyStatus, invalidateStatus } from './queries';
 
 export type StreamMode = 'connecting' | 'live' | 'polling';
 
@@ -49,7 +49,7 @@ export function useStatusStream(enabled: boolean, onStatus?: (status: Onboarding
         source = null;
         if (disposed) return;
         setMode('polling');
-        void queryClient.invalidateQueries({ queryKey: statusKey });
+        void invalidateStatus(queryClient);
         const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) + Math.floor(Math.random() * 500);
         attempt += 1;
         timer = window.setTimeout(connect, delay);

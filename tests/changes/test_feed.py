@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from gangway.onboarding.live import LISTENER_APPLICATION_NAME, RESYNC, StatusHub
+from gangway.changes.feed import LISTENER_APPLICATION_NAME, RESYNC, ChangeFeed
 
 
 async def _next(queue: asyncio.Queue[int]) -> int:
@@ -17,12 +17,12 @@ async def _next(queue: asyncio.Queue[int]) -> int:
 
 
 async def test_announcements_reach_only_that_merchants_subscribers(app: Any) -> None:
-    hub: StatusHub = app.state.status_hub
-    if app.state.db.engine.dialect.name == "postgresql":
+    feed: ChangeFeed = app.state.services.changes
+    if app.state.services.db.engine.dialect.name == "postgresql":
         async with asyncio.timeout(10):
-            await hub.listening.wait()
-    async with hub.subscribe("merchant-a") as a, hub.subscribe("merchant-b") as b:
-        await hub.announce("merchant-a", 7)
+            await feed.listening.wait()
+    async with feed.subscribe("merchant-a") as a, feed.subscribe("merchant-b") as b:
+        await feed.publish("merchant-a", 7)
         assert await _next(a) == 7
         await asyncio.sleep(0.1)
         assert b.empty()
@@ -30,11 +30,11 @@ async def test_announcements_reach_only_that_merchants_subscribers(app: Any) -> 
 
 @pytest.mark.postgres_only
 async def test_a_dropped_listener_reconnects_and_asks_streams_to_resync(app: Any) -> None:
-    hub: StatusHub = app.state.status_hub
+    feed: ChangeFeed = app.state.services.changes
     async with asyncio.timeout(10):
-        await hub.listening.wait()
-    async with hub.subscribe("merchant-a") as queue:
-        async with app.state.db.engine.connect() as conn:
+        await feed.listening.wait()
+    async with feed.subscribe("merchant-a") as queue:
+        async with app.state.services.db.engine.connect() as conn:
             killed = (
                 await conn.execute(
                     sa.text(
@@ -47,5 +47,5 @@ async def test_a_dropped_listener_reconnects_and_asks_streams_to_resync(app: Any
         assert killed >= 1
         # Notifications sent while it was down are lost: every stream is told to re-read.
         assert await _next(queue) == RESYNC
-        await hub.announce("merchant-a", 9)
+        await feed.publish("merchant-a", 9)
         assert await _next(queue) == 9

@@ -1,28 +1,46 @@
-"""Helpers for webhook tests: signed thin notifications, inbox reads and polling."""
+"""The webhook side: secrets, signed thin notifications, fast inbox settings and inbox reads."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
 import stripe
 
 from gangway.accounts.models import ConnectedAccount
+from gangway.core.config import Settings
 from gangway.core.db import Database
 from gangway.webhooks.models import InboxEvent
+from tests.support.polling import eventually
+from tests.support.settings import SettingsFactory
 
 SECRET = "whsec_test_primary_0123456789abcdef"
 OTHER_SECRET = "whsec_test_rolled_fedcba9876543210"
 WEBHOOK_PATH = "/webhooks/stripe"
 
-T = TypeVar("T")
+#: Settings for a BFF under webhook tests: our secret, and fast inbox workers (the reconciler's
+#: periodic sweep is off; tests call it directly).
+FAST_INBOX: dict[str, Any] = {
+    "stripe_webhook_secrets": [SECRET],
+    "inbox_poll_seconds": 0.05,
+    "inbox_retry_base_seconds": 0.05,
+    "inbox_lease_seconds": 10.0,
+    "reconcile_interval_seconds": 0,
+}
+
+
+def with_fast_inbox(make: SettingsFactory) -> SettingsFactory:
+    """``make`` with ``FAST_INBOX`` as defaults (keyword arguments still override them)."""
+
+    def wrapped(**overrides: Any) -> Settings:
+        return make(**{**FAST_INBOX, **overrides})
+
+    return wrapped
 
 
 def notification(
@@ -88,25 +106,6 @@ async def account_row(db: Database, stripe_account_id: str) -> ConnectedAccount:
             )
         )
         return result.scalars().one()
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]],
-    ok: Callable[[T], bool],
-    *,
-    timeout: float = 10.0,
-    interval: float = 0.05,
-    what: str = "condition",
-) -> T:
-    """Poll ``probe`` until ``ok(value)``; fail with the last value after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await probe()
-        if ok(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; last value: {value!r:.1500}")
-        await asyncio.sleep(interval)
 
 
 async def inbox_settled(db: Database, *, timeout: float = 10.0) -> list[InboxEvent]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.webhooks.support import eventually
+from tests.support.polling import eventually
 
 
 @dataclass

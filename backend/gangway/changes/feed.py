@@ -1,6 +1,6 @@
-"""Status fan-out: tell every open status stream when its merchant's status changed.
+"""The change feed: tell every listener when a merchant's status changed.
 
-On SQLite (one process) the hub delivers in-process. On PostgreSQL every announcement is a
+On SQLite (one process) the feed delivers in-process. On PostgreSQL every announcement is a
 ``NOTIFY`` and each process keeps one dedicated ``LISTEN`` connection, so a webhook processed by
 one instance reaches streams held by another. After that connection drops and comes back, every
 local stream is told to re-read (a "resync"), since notifications may have been missed.
@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 
 from gangway.core.db import Database
 
-logger = logging.getLogger("gangway.live")
+logger = logging.getLogger("gangway.changes")
 
 CHANNEL = "gangway_status"
 RESYNC = -1  # a pseudo-version meaning "re-read, you may have missed something"
@@ -28,8 +28,8 @@ RESYNC = -1  # a pseudo-version meaning "re-read, you may have missed something"
 LISTENER_APPLICATION_NAME = "gangway-status-listener"
 
 
-class StatusHub:
-    """Subscriptions by merchant id; each subscriber gets a queue of versions."""
+class ChangeFeed:
+    """Subscriptions by merchant id; each subscriber gets a queue of status versions."""
 
     def __init__(self, db: Database, *, reconnect_delay: float = 1.0) -> None:
         self._db = db
@@ -60,8 +60,9 @@ class StatusHub:
             if not self._subscribers[merchant_id]:
                 del self._subscribers[merchant_id]
 
-    async def announce(self, merchant_id: str, version: int) -> None:
-        """Called after a status change has committed."""
+    async def publish(self, merchant_id: str, version: int) -> None:
+        """Announce a committed status change to every listener, in every process."""
+        logger.info("changes.published", extra={"merchant_id": merchant_id, "version": version})
         if not self._use_postgres:
             self._deliver(merchant_id, version)
             return
@@ -73,7 +74,7 @@ class StatusHub:
                 )
         except Exception:
             # The change is committed; streams will still see it on their next re-read.
-            logger.warning("live.notify_failed", exc_info=True)
+            logger.warning("changes.notify_failed", exc_info=True)
             self._deliver(merchant_id, version)
 
     def _deliver(self, merchant_id: str, version: int) -> None:
@@ -101,7 +102,7 @@ class StatusHub:
                     dsn, server_settings={"application_name": LISTENER_APPLICATION_NAME}
                 )
                 await conn.add_listener(CHANNEL, self._on_notify)
-                logger.info("live.listening", extra={"reconnected": not first})
+                logger.info("changes.listening", extra={"reconnected": not first})
                 if not first:
                     self._resync_all()
                 first = False
@@ -109,11 +110,11 @@ class StatusHub:
                 closed = asyncio.Event()
                 conn.add_termination_listener(lambda _c, done=closed: done.set())
                 await closed.wait()
-                logger.warning("live.listener_dropped")
+                logger.warning("changes.listener_dropped")
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.warning("live.listener_error", exc_info=True)
+                logger.warning("changes.listener_error", exc_info=True)
             finally:
                 self.listening.clear()
                 if conn is not None and not conn.is_closed():

@@ -1,0 +1,9 @@
+"""Change notification: accounts announce that a merchant's status changed; streams listen.
+
+Its own part so that the announcer (accounts) and the listeners (onboarding's status stream,
+caches) need not know each other.
+"""
+
+from gangway.changes.feed import RESYNC, ChangeFeed
+
+__all__ = ["RESYNC", "ChangeFeed"]

@@ -1,0 +1,103 @@
+"""The composition root: every long-lived part of a Gangway process, built once, here.
+
+The app's lifespan (``gangway.main``), the CLI (``gangway.cli``) and the tests all get their
+services from :func:`open_services`; the app also starts the background work with
+:func:`run_background`. Nothing else constructs a service, so "where is X built?" has one
+answer: below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from gangway.accounts.service import AccountService
+from gangway.auth.passwords import PasswordHasher
+from gangway.auth.service import AuthService
+from gangway.changes import ChangeFeed
+from gangway.core.config import Settings
+from gangway.core.db import Database
+from gangway.onboarding.service import OnboardingService
+from gangway.ops.metrics import Metrics
+from gangway.stripe_gateway import StripeGateway
+from gangway.webhooks.reconciler import Reconciler
+from gangway.webhooks.service import InboxBell, WebhookService
+from gangway.webhooks.worker import WebhookRuntime
+
+
+@dataclass(frozen=True)
+class Services:
+    """One process's services. Request dependencies read them from ``app.state.services``."""
+
+    settings: Settings
+    db: Database
+    metrics: Metrics
+    stripe: StripeGateway
+    changes: ChangeFeed
+    auth: AuthService
+    accounts: AccountService
+    onboarding: OnboardingService
+    webhooks: WebhookService
+    reconciler: Reconciler
+    inbox_bell: InboxBell
+
+
+def build_services(settings: Settings, metrics: Metrics | None = None) -> Services:
+    """Wire every service to one database, one Stripe gateway and one change feed."""
+    metrics = metrics or Metrics()
+    db = Database.from_settings(settings)
+    stripe = StripeGateway(settings, metrics)
+    changes = ChangeFeed(db)
+    bell = InboxBell()
+    accounts = AccountService(db=db, stripe=stripe, changes=changes)
+    return Services(
+        settings=settings,
+        db=db,
+        metrics=metrics,
+        stripe=stripe,
+        changes=changes,
+        auth=AuthService(db=db, settings=settings, hasher=PasswordHasher(settings)),
+        accounts=accounts,
+        onboarding=OnboardingService(
+            db=db, settings=settings, stripe=stripe, accounts=accounts, changes=changes
+        ),
+        webhooks=WebhookService(
+            db=db, settings=settings, stripe=stripe, accounts=accounts, bell=bell, metrics=metrics
+        ),
+        reconciler=Reconciler(
+            db=db, settings=settings, stripe=stripe, accounts=accounts, bell=bell
+        ),
+        inbox_bell=bell,
+    )
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings, metrics: Metrics | None = None
+) -> AsyncIterator[Services]:
+    """Build the services; close Stripe's HTTP client and the database pool on the way out."""
+    services = build_services(settings, metrics)
+    try:
+        yield services
+    finally:
+        await services.stripe.aclose()
+        await services.db.dispose()
+
+
+@asynccontextmanager
+async def run_background(services: Services) -> AsyncIterator[None]:
+    """The app's background work: the change feed's listener, inbox workers, the reconciler."""
+    await services.changes.start()
+    runtime = WebhookRuntime(
+        settings=services.settings,
+        service=services.webhooks,
+        reconciler=services.reconciler,
+        bell=services.inbox_bell,
+    )
+    runtime.start()
+    try:
+        yield
+    finally:
+        await runtime.stop()
+        await services.changes.stop()

@@ -1,0 +1,37 @@
+"""Queries for the link audit trail. Callers own the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from gangway.onboarding.models import LinkAudit
+
+
+async def latest_link(session: AsyncSession, merchant_id: str) -> LinkAudit | None:
+    """The merchant's most recent link: the parameters ``/connect/refresh`` repeats."""
+    result = await session.execute(
+        select(LinkAudit)
+        .where(col(LinkAudit.merchant_id) == merchant_id)
+        .order_by(col(LinkAudit.created_at).desc(), col(LinkAudit.id).desc())
+        .limit(1)
+    )
+    return result.scalars().first()
+
+
+async def links_since(
+    session: AsyncSession, merchant_id: str, since: datetime, *, source: str | None = None
+) -> int:
+    """How many links the merchant minted since ``since`` (of one ``source``, if given)."""
+    query = (
+        select(func.count())
+        .select_from(LinkAudit)
+        .where(col(LinkAudit.merchant_id) == merchant_id)
+        .where(col(LinkAudit.created_at) >= since)
+    )
+    if source is not None:
+        query = query.where(col(LinkAudit.source) == source)
+    return int((await session.execute(query)).scalar_one())

@@ -1,0 +1,96 @@
+/**
+ * The onboarding status query and the calls that change it (create the account, mint a link,
+ * sync from Stripe): keys and hooks. `useStatusStream` feeds the same query from the server.
+ */
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import {
+  ApiError,
+  createAccount,
+  createOnboardingLink,
+  getOnboardingStatus,
+  syncOnboardingStatus,
+} from '../../api/client';
+import type { AccountCreateBody, LinkCreateBody, OnboardingLink, OnboardingStatus } from '../../api/types';
+
+/** Everything this feature caches; forget it all when the session ends. */
+export const onboardingKey = ['onboarding'] as const;
+export const statusKey = [...onboardingKey, 'status'] as const;
+
+/** Apply a status snapshot unless we already hold a newer one (versions only grow). */
+export function applyStatus(queryClient: QueryClient, next: OnboardingStatus): void {
+  queryClient.setQueryData<OnboardingStatus>(statusKey, (prev) =>
+    prev && prev.version > next.version ? prev : next,
+  );
+}
+
+/** Ask the server for the status again (our copy may be stale). */
+export function invalidateStatus(queryClient: QueryClient): Promise<void> {
+  return queryClient.invalidateQueries({ queryKey: statusKey });
+}
+
+export function useOnboardingStatus(pollMs: number | false) {
+  return useQuery({
+    queryKey: statusKey,
+    queryFn: getOnboardingStatus,
+    refetchInterval: pollMs,
+    refetchOnWindowFocus: true,
+    staleTime: 5_000,
+  });
+}
+
+/** Create the merchant's connected account, then show the status that follows. */
+export function useCreateAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: AccountCreateBody) => {
+      await createAccount(body);
+      return getOnboardingStatus();
+    },
+    onSuccess: (status) => {
+      applyStatus(queryClient, status);
+    },
+    onError: () => {
+      void invalidateStatus(queryClient);
+    },
+  });
+}
+
+interface LinkCallbacks {
+  onMutate?: () => void;
+  onSuccess?: (link: OnboardingLink) => void;
+  onError?: (error: Error) => void;
+}
+
+/** Mint an Account Link. A 404 or 409 means our status is out of date, so it is refetched. */
+export function useCreateOnboardingLink(callbacks: LinkCallbacks = {}) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: LinkCreateBody) => createOnboardingLink(body),
+    onMutate: () => {
+      callbacks.onMutate?.();
+    },
+    onSuccess: (link) => {
+      callbacks.onSuccess?.(link);
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 409)) {
+        void invalidateStatus(queryClient);
+      }
+      callbacks.onError?.(error);
+    },
+  });
+}
+
+/** Re-read the account from Stripe now and show the result. */
+export function useSyncStatus(callbacks: { onSettled?: () => void } = {}) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: syncOnboardingStatus,
+    onSuccess: (status) => {
+      applyStatus(queryClient, status);
+    },
+    onSettled: () => {
+      callbacks.onSettled?.();
+    },
+  });
+}

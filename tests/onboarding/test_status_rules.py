@@ -1,0 +1,234 @@
+"""The status rules of ``gangway.onboarding.status`` as tables: which call to action each state
+gets, and where each cached row lands in the status. Pure functions: no server, no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
+from gangway.accounts.state import OnboardingState
+from gangway.core.config import Settings
+from gangway.onboarding.status import build_status, empty_status, next_action
+
+S = OnboardingState
+DEFAULTS: dict[str, Any] = {}
+#: The platform's link defaults turned the other way: incremental, future requirements included.
+INCREMENTAL = {"default_collect": "currently_due", "default_future_requirements": "include"}
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings(_env_file=None, **overrides)
+
+
+def _account(
+    state: str = "not_started", collector: str = "application", **kw: Any
+) -> ConnectedAccount:
+    return ConnectedAccount(
+        id=1,
+        merchant_id="m-1",
+        stripe_account_id="acct_1",
+        country="US",
+        dashboard="none" if collector == "application" else "express",
+        requirements_collector=collector,
+        state=state,
+        **kw,
+    )
+
+
+def _requirement(
+    description: str, kind: str = "current", deadline: str = "currently_due", who: str = "user"
+) -> AccountRequirement:
+    return AccountRequirement(
+        account_id=1,
+        kind=kind,
+        description=description,
+        deadline_status=deadline,
+        awaiting_action_from=who,
+        errors=[],
+        restricts_capabilities=[],
+    )
+
+
+# --- next_action: (state, who collects requirements, future requirements?, settings) -> action
+
+START = ("start", "account_onboarding")
+CONTINUE = ("continue", "account_onboarding")
+FIX = ("fix_past_due", "account_onboarding", "currently_due", "omit")
+UPDATE = ("update", "account_update", "eventually_due", "omit")
+REVIEW_FUTURE = ("review_future", "account_update", "eventually_due", "include")
+CONTINUE_ALL = ("continue", "account_onboarding", "eventually_due", "omit")
+
+NEXT_ACTIONS = [
+    # Not started / action required: onboarding, with the platform's link defaults.
+    pytest.param(S.not_started, "application", False, DEFAULTS, (*START, "eventually_due", "omit")),
+    pytest.param(
+        S.not_started, "application", False, INCREMENTAL, (*START, "currently_due", "include")
+    ),
+    pytest.param(S.not_started, "stripe", True, DEFAULTS, (*START, "eventually_due", "omit")),
+    pytest.param(
+        S.action_required, "application", False, DEFAULTS, (*CONTINUE, "eventually_due", "omit")
+    ),
+    pytest.param(
+        S.action_required,
+        "application",
+        True,
+        INCREMENTAL,
+        (*CONTINUE, "currently_due", "include"),
+    ),
+    pytest.param(
+        S.action_required, "stripe", False, DEFAULTS, (*CONTINUE, "eventually_due", "omit")
+    ),
+    # Past due: only what is overdue, whatever the defaults and whoever collects.
+    pytest.param(S.past_due, "application", False, DEFAULTS, FIX),
+    pytest.param(S.past_due, "application", True, INCREMENTAL, FIX),
+    pytest.param(S.past_due, "stripe", True, DEFAULTS, FIX),
+    # Complete / restricted, platform collects: an update link, reviewing future requirements
+    # when there are some.
+    pytest.param(S.complete, "application", False, DEFAULTS, UPDATE),
+    pytest.param(S.complete, "application", True, DEFAULTS, REVIEW_FUTURE),
+    pytest.param(S.complete, "application", True, INCREMENTAL, REVIEW_FUTURE),
+    pytest.param(S.restricted, "application", False, DEFAULTS, UPDATE),
+    pytest.param(S.restricted, "application", True, DEFAULTS, REVIEW_FUTURE),
+    # Stripe collects (no account_update links): complete needs nothing; restricted continues
+    # onboarding for everything.
+    pytest.param(S.complete, "stripe", False, DEFAULTS, None),
+    pytest.param(S.complete, "stripe", True, DEFAULTS, None),
+    pytest.param(S.restricted, "stripe", False, DEFAULTS, CONTINUE_ALL),
+    pytest.param(S.restricted, "stripe", True, INCREMENTAL, CONTINUE_ALL),
+    # Waiting on Stripe, or no account: nothing to do.
+    pytest.param(S.pending_verification, "application", True, DEFAULTS, None),
+    pytest.param(S.pending_verification, "stripe", False, DEFAULTS, None),
+    pytest.param(S.no_account, "application", False, DEFAULTS, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("state", "collector", "has_future", "overrides", "expected"), NEXT_ACTIONS
+)
+def test_next_action(
+    state: OnboardingState,
+    collector: str,
+    has_future: bool,
+    overrides: dict[str, Any],
+    expected: tuple[str, str, str, str] | None,
+) -> None:
+    action = next_action(
+        state, _account(state.value, collector), has_future, _settings(**overrides)
+    )
+    if expected is None:
+        assert action is None
+    else:
+        assert action is not None
+        assert (action.kind, action.use_case, action.collect, action.future_requirements) == (
+            expected
+        )
+
+
+def test_the_next_action_table_covers_every_state() -> None:
+    assert {case.values[0] for case in NEXT_ACTIONS} == set(OnboardingState)
+
+
+# --- build_status: where each cached row lands
+
+
+@pytest.mark.parametrize(
+    ("kind", "deadline", "group"),
+    [
+        ("current", "past_due", "past_due"),
+        ("current", "currently_due", "currently_due"),
+        ("current", "eventually_due", "eventually_due"),
+        ("future", "currently_due", "future"),
+        ("future", "eventually_due", "future"),
+    ],
+)
+def test_a_requirement_lands_in_its_group(kind: str, deadline: str, group: str) -> None:
+    status = build_status(
+        _account(), [_requirement("x.y", kind, deadline)], [], _settings()
+    ).model_dump()
+    groups = {
+        "future": status["future_requirements"],
+        **status["requirements"],
+    }
+    assert {name: [r["description"] for r in rows] for name, rows in groups.items()} == {
+        name: ["x.y"] if name == group else [] for name in groups
+    }
+
+
+@pytest.mark.parametrize(
+    ("stored", "served"), [("user", "user"), ("stripe", "stripe"), ("platform", "user")]
+)
+def test_awaiting_action_from_is_user_or_stripe(stored: str, served: str) -> None:
+    status = build_status(_account(), [_requirement("x.y", who=stored)], [], _settings())
+    (requirement,) = status.requirements.currently_due
+    assert requirement.awaiting_action_from == served
+
+
+@pytest.mark.parametrize(
+    ("name", "stored", "served"),
+    [
+        ("card_payments", "active", "active"),
+        ("card_payments", "pending", "pending"),
+        ("payouts", "restricted", "restricted"),
+        ("payouts", "unsupported", "unsupported"),
+        ("card_payments", "rejected", "rejected"),
+        ("card_payments", "inactive", "pending"),  # a status we don't know reads as pending
+        ("transfers", "active", None),  # only card payments and payouts are shown
+        ("stripe_balance.payouts", "active", None),
+    ],
+)
+def test_capabilities_shown_and_their_status(name: str, stored: str, served: str | None) -> None:
+    capability = AccountCapability(account_id=1, name=name, status=stored)
+    status = build_status(_account(), [], [capability], _settings())
+    assert [(c.name, c.status) for c in status.capabilities] == (
+        [] if served is None else [(name, served)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "collector", "rows", "kind"),
+    [
+        (S.complete, "application", [], "update"),
+        (S.complete, "application", [_requirement("f", "future")], "review_future"),
+        (S.complete, "application", [_requirement("c", "current", "eventually_due")], "update"),
+        (S.action_required, "application", [_requirement("c")], "continue"),
+        (S.complete, "stripe", [_requirement("f", "future")], None),
+    ],
+)
+def test_status_state_and_next_action_follow_the_account_and_its_future_rows(
+    state: OnboardingState, collector: str, rows: list[AccountRequirement], kind: str | None
+) -> None:
+    status = build_status(_account(state.value, collector), rows, [], _settings())
+    assert status.state == state
+    assert (status.next_action.kind if status.next_action else None) == kind
+
+
+def test_status_carries_the_accounts_version_sync_time_and_deadline() -> None:
+    synced = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    account = _account(
+        "action_required",
+        status_version=7,
+        synced_at=synced,
+        minimum_deadline=synced + timedelta(days=14),
+    )
+    status = build_status(account, [], [], _settings())
+    assert (status.version, status.synced_at, status.deadline) == (
+        7,
+        synced,
+        synced + timedelta(days=14),
+    )
+
+
+def test_the_empty_status_has_no_account_and_nothing_to_do() -> None:
+    status = empty_status()
+    assert status.state == OnboardingState.no_account
+    assert status.next_action is None
+    assert status.requirements.model_dump() == {
+        "past_due": [],
+        "currently_due": [],
+        "eventually_due": [],
+    }
+    assert (status.future_requirements, status.capabilities) == ([], [])
+    assert (status.deadline, status.synced_at, status.version) == (None, None, 0)
