@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from stripe_emulator import requirements as req
-from stripe_emulator.catalogue import country_profile
+from stripe_emulator.catalogue import COUNTRIES
 from stripe_emulator.clock import rfc3339
 from stripe_emulator.common import (
     decode_page,
@@ -191,10 +191,10 @@ def _new_record(
     body.pop("account_token", None)
     _merge(record, body)
     record.setdefault("identity", {})
-    profile = country_profile(req.country(record))
+    profile = COUNTRIES.get(req.country(record))
     record["defaults"] = {
-        "currency": profile.currency,
-        "locales": [profile.locale],
+        "currency": profile.currency if profile else "usd",
+        "locales": [profile.locale if profile else "en-US"],
         **record.get("defaults", {}),
     }
     record["defaults"]["responsibilities"] = responsibilities

@@ -176,7 +176,6 @@ COUNTRIES: dict[str, Country] = {
 }
 #: Countries without a catalogue of their own use this one (no state, no ID number up front).
 DEFAULT_COUNTRY = "gb"
-SUPPORTED_COUNTRIES = tuple(sorted(COUNTRIES))
 ENTITY_TYPES = ("company", "individual")
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stripe_emulator import requirements as req
-from stripe_emulator.catalogue import FormField, Spec, country_profile
+from stripe_emulator.catalogue import FormField, Spec
 from stripe_emulator.clock import rfc3339
 from stripe_emulator.runtime import Emulator
 
@@ -76,7 +76,7 @@ def context(emu: Emulator, record: dict[str, Any], ip: str, user_agent: str) -> 
         "now": rfc3339(emu.now()),
         "ip": ip,
         "user_agent": user_agent,
-        "currency": country_profile(req.country(record)).currency,
+        "currency": str((record.get("defaults") or {}).get("currency") or "usd"),
     }
 
 

@@ -84,27 +84,40 @@ def _errors(schema: dict[str, Any], value: Any, path: list[str]) -> list[ApiErro
     if "enum" in schema and value not in schema["enum"]:
         allowed = ", ".join(str(v) for v in schema["enum"])
         return [invalid_parameter(param, f"Invalid {param}: must be one of {allowed}")]
-    found: list[ApiError] = []
     if isinstance(value, dict):
-        props: dict[str, Any] = schema.get("properties", {})
-        extra = schema.get("additionalProperties")
-        for key in value:
-            if key not in props and "properties" in schema and extra is None:
-                found.append(unknown_parameter(_param([*path, key])))
-        for key in schema.get("required", []):
-            if key not in value:
-                found.append(missing_parameter(_param([*path, key])))
-        for key, item in value.items():
-            sub = props.get(key, extra if isinstance(extra, dict) else None)
-            if sub is not None:
-                found.extend(_errors(sub, item, [*path, key]))
+        return _object_errors(schema, value, path)
     if isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            found.append(invalid_parameter(param, f"Invalid {param}: must not be empty"))
-        items = schema.get("items")
-        if isinstance(items, dict):
-            for index, item in enumerate(value):
-                found.extend(_errors(items, item, [*path, str(index)]))
+        return _array_errors(schema, value, path)
+    return []
+
+
+def _object_errors(
+    schema: dict[str, Any], value: dict[str, Any], path: list[str]
+) -> list[ApiError]:
+    found: list[ApiError] = []
+    props: dict[str, Any] = schema.get("properties", {})
+    extra = schema.get("additionalProperties")
+    closed = "properties" in schema and extra is None
+    found += [unknown_parameter(_param([*path, k])) for k in value if k not in props and closed]
+    found += [
+        missing_parameter(_param([*path, k])) for k in schema.get("required", []) if k not in value
+    ]
+    for key, item in value.items():
+        sub = props.get(key, extra if isinstance(extra, dict) else None)
+        if sub is not None:
+            found.extend(_errors(sub, item, [*path, key]))
+    return found
+
+
+def _array_errors(schema: dict[str, Any], value: list[Any], path: list[str]) -> list[ApiError]:
+    found: list[ApiError] = []
+    if len(value) < schema.get("minItems", 0):
+        param = _param(path) or "body"
+        found.append(invalid_parameter(param, f"Invalid {param}: must not be empty"))
+    items = schema.get("items")
+    if isinstance(items, dict):
+        for index, item in enumerate(value):
+            found.extend(_errors(items, item, [*path, str(index)]))
     return found
 
 

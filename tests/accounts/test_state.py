@@ -1,194 +1,176 @@
-"""The onboarding state rules (``gangway.accounts.state``), as a table: no server, no database.
-
-Each row is a set of current requirements, the capabilities and whether onboarding started; the
-expected state is the most urgent one that applies (past due, then due now, then Stripe's review,
-then the card capability).
-"""
+"""The state rules of ``gangway.accounts.state`` as a table over account facts in Stripe's real
+shapes (shared/stripe/NOTES.md, "What real Stripe reports..."). Pure: no server, no database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from gangway.accounts.state import OnboardingState, RequirementFacts, derive_state
+from gangway.accounts.state import (
+    AccountFacts,
+    CapabilityFacts,
+    OnboardingState,
+    RequirementFacts,
+    Verdict,
+    derive_state,
+)
 
 S = OnboardingState
 
 
-def req(
-    deadline: str = "currently_due", who: str = "user", *, errors: bool = False
-) -> RequirementFacts:
-    return RequirementFacts(deadline_status=deadline, awaiting_action_from=who, has_errors=errors)
+def req(status: str = "currently_due", who: str = "user", errors: bool = False) -> RequirementFacts:
+    return RequirementFacts(status, who, errors)
 
 
-ACTIVE = {"card_payments": "active", "payouts": "active"}
-PENDING = {"card_payments": "pending", "payouts": "pending"}
-RESTRICTED = {"card_payments": "restricted", "payouts": "restricted"}
+def cap(
+    status: str, code: str | None = None, resolution: str | None = None, name: str = "card_payments"
+) -> CapabilityFacts:
+    return CapabilityFacts(name, status, ((code, resolution),) if code else ())
+
+
+# Stripe's shape of a brand-new account: every entry past_due, every capability restricted
+# with requirements_past_due / provide_info.
+FRESH_REQS = (req("past_due"), req("past_due"), req("eventually_due"))
+FRESH_CAPS = (
+    cap("restricted", "requirements_past_due", "provide_info"),
+    cap("restricted", "requirements_past_due", "provide_info", name="payouts"),
+)
+ACTIVE = (cap("active"), cap("active", name="payouts"))
 
 CASES = [
-    # --- past due (from the merchant): the most urgent, whatever else holds
-    pytest.param([req("past_due")], {}, True, S.past_due, id="past-due"),
-    pytest.param([req("past_due")], {}, False, S.past_due, id="past-due-before-onboarding-started"),
-    pytest.param([req("past_due")], ACTIVE, True, S.past_due, id="past-due-beats-active-card"),
+    # --- never started, whatever Stripe's past_due says
+    pytest.param(AccountFacts(FRESH_REQS, FRESH_CAPS), Verdict(S.not_started), id="fresh"),
+    pytest.param(AccountFacts(), Verdict(S.not_started), id="nothing-reported-yet"),
     pytest.param(
-        [req("eventually_due", errors=True), req("currently_due"), req("past_due")],
-        {},
-        True,
-        S.past_due,
-        id="past-due-beats-currently-due-and-errors",
+        AccountFacts((req("eventually_due"),), (cap("restricted"),)),
+        Verdict(S.not_started),
+        id="fresh-eventually-due-only",
+    ),
+    # --- overdue only once the merchant submitted or was enabled
+    pytest.param(
+        AccountFacts(FRESH_REQS, FRESH_CAPS, submitted=True),
+        Verdict(S.past_due, "requirements_past_due", "provide_info"),
+        id="returned-still-past-due",
     ),
     pytest.param(
-        [req("currently_due", "stripe"), req("past_due")],
-        PENDING,
-        True,
-        S.past_due,
-        id="past-due-beats-stripe-review",
+        AccountFacts((req("past_due"),), FRESH_CAPS, once_active=True),
+        Verdict(S.past_due, "requirements_past_due", "provide_info"),
+        id="was-active-now-past-due",
+    ),
+    # --- information needed
+    pytest.param(
+        AccountFacts((req("currently_due"),), (cap("restricted"),), submitted=True),
+        Verdict(S.action_required),
+        id="currently-due-after-return",
     ),
     pytest.param(
-        [req("past_due", "stripe")],
-        {},
-        True,
-        S.pending_verification,
-        id="past-due-awaiting-stripe-is-not-the-merchants",
+        AccountFacts((req("eventually_due", errors=True),), ACTIVE),
+        Verdict(S.action_required),
+        id="verification-error-on-active-account",
     ),
-    # --- due now (currently due, or any error) from the merchant
-    pytest.param([req("currently_due")], {}, True, S.action_required, id="currently-due-started"),
-    pytest.param([req("currently_due")], {}, False, S.not_started, id="currently-due-not-started"),
+    # --- Stripe reviewing: awaiting_action_from stripe is never due
     pytest.param(
-        [req("eventually_due", errors=True)],
-        {},
-        True,
-        S.action_required,
-        id="eventually-due-with-error-is-due-now",
+        AccountFacts((req("past_due", who="stripe"),), FRESH_CAPS),
+        Verdict(S.pending_verification),
+        id="reviewing-is-not-due",
     ),
     pytest.param(
-        [req("eventually_due", errors=True)],
-        ACTIVE,
-        False,
-        S.not_started,
-        id="eventually-due-with-error-not-started",
+        AccountFacts((), (cap("pending"),)),
+        Verdict(S.pending_verification),
+        id="capability-pending",
     ),
     pytest.param(
-        [req("currently_due")],
-        ACTIVE,
-        True,
-        S.action_required,
-        id="currently-due-beats-active-card",
+        AccountFacts((), (cap("restricted", "determining_status", None),), submitted=True),
+        Verdict(S.pending_verification),
+        id="determining-status",
     ),
     pytest.param(
-        [req("eventually_due", "stripe"), req("currently_due")],
-        {},
-        True,
-        S.action_required,
-        id="currently-due-beats-stripe-review",
+        AccountFacts(
+            (), (cap("restricted", "requirements_pending_verification", None),), submitted=True
+        ),
+        Verdict(S.pending_verification),
+        id="requirements-pending-verification",
+    ),
+    # --- complete, and complete with upcoming requirements
+    pytest.param(AccountFacts((), ACTIVE), Verdict(S.complete), id="complete"),
+    pytest.param(
+        AccountFacts((req("eventually_due"),), ACTIVE),
+        Verdict(S.complete),
+        id="complete-with-eventually-due",
     ),
     pytest.param(
-        [req("currently_due", "platform")],
-        {},
-        True,
-        S.action_required,
-        id="anyone-but-stripe-counts-as-the-merchant",
+        AccountFacts((), ACTIVE, has_future_requirements=True),
+        Verdict(S.complete_with_upcoming),
+        id="complete-with-upcoming",
     ),
-    # --- Stripe is reviewing something
+    # --- restricted, with its reason
     pytest.param(
-        [req("currently_due", "stripe")],
-        {},
-        True,
-        S.pending_verification,
-        id="currently-due-awaiting-stripe",
+        AccountFacts((), (cap("restricted", "restricted_other", "provide_info"),), submitted=True),
+        Verdict(S.restricted, "restricted_other", "provide_info"),
+        id="restricted-provide-info",
     ),
     pytest.param(
-        [req("currently_due", "stripe", errors=True)],
-        {},
-        True,
-        S.pending_verification,
-        id="errors-awaiting-stripe-are-not-due-now",
+        AccountFacts(FRESH_REQS, (cap("restricted", "restricted_other", "contact_stripe"),)),
+        Verdict(S.restricted, "restricted_other", "contact_stripe"),
+        id="contact-stripe-beats-not-started",
     ),
     pytest.param(
-        [req("eventually_due", "stripe")],
-        ACTIVE,
-        True,
-        S.pending_verification,
-        id="stripe-review-beats-active-card",
+        AccountFacts((), (cap("active"), cap("restricted", name="payouts")), submitted=True),
+        Verdict(S.complete),
+        id="card-active-payouts-restricted-nothing-due",
     ),
+    # --- terminal: rejected or unsupported, every no_resolution code
+    *[
+        pytest.param(
+            AccountFacts(FRESH_REQS, (cap("rejected", code, "no_resolution"),)),
+            Verdict(S.rejected, code, "no_resolution"),
+            id=code,
+        )
+        for code in [
+            "rejected_fraud",
+            "rejected_incomplete_verification",
+            "rejected_listed",
+            "rejected_other",
+            "rejected_platform_fraud",
+            "rejected_platform_other",
+            "rejected_platform_terms_of_service",
+            "rejected_terms_of_service",
+        ]
+    ],
+    *[
+        pytest.param(
+            AccountFacts((), (cap("unsupported", code, "no_resolution"),), once_active=True),
+            Verdict(S.rejected, code, "no_resolution"),
+            id=code,
+        )
+        for code in ["unsupported_business", "unsupported_country", "unsupported_entity_type"]
+    ],
     pytest.param(
-        [req("eventually_due", "stripe")],
-        {},
-        False,
-        S.pending_verification,
-        id="stripe-review-before-onboarding-started",
+        AccountFacts((), (cap("rejected"),)),
+        Verdict(S.rejected, "rejected", "no_resolution"),
+        id="rejected-without-details",
     ),
-    # --- nothing due now: the card capability decides
-    pytest.param([], ACTIVE, True, S.complete, id="nothing-due-card-active"),
-    pytest.param([], ACTIVE, False, S.complete, id="nothing-due-card-active-never-started"),
+    # --- closed is final, whatever the capabilities say
+    pytest.param(AccountFacts((), ACTIVE, closed=True), Verdict(S.closed), id="closed-active"),
     pytest.param(
-        [req("eventually_due")], ACTIVE, True, S.complete, id="eventually-due-only-card-active"
-    ),
-    pytest.param(
-        [req("eventually_due")],
-        ACTIVE,
-        False,
-        S.complete,
-        id="card-active-beats-not-started",
-    ),
-    pytest.param([], PENDING, True, S.pending_verification, id="nothing-due-card-pending"),
-    pytest.param(
-        [req("eventually_due")],
-        PENDING,
-        False,
-        S.pending_verification,
-        id="card-pending-beats-not-started",
-    ),
-    pytest.param(
-        [req("eventually_due")], {}, False, S.not_started, id="eventually-due-only-not-started"
-    ),
-    pytest.param(
-        [req("eventually_due")],
-        RESTRICTED,
-        False,
-        S.not_started,
-        id="eventually-due-card-restricted-not-started",
-    ),
-    pytest.param([req("eventually_due")], {}, True, S.restricted, id="eventually-due-only-started"),
-    pytest.param([], RESTRICTED, True, S.restricted, id="nothing-due-card-restricted"),
-    pytest.param([], RESTRICTED, False, S.restricted, id="nothing-due-not-started-is-restricted"),
-    pytest.param([], {}, True, S.restricted, id="no-capabilities-yet"),
-    pytest.param([], {"payouts": "active"}, True, S.restricted, id="payouts-alone-do-not-complete"),
-    pytest.param(
-        [], {"card_payments": "inactive"}, True, S.restricted, id="card-in-an-unknown-status"
+        AccountFacts(
+            FRESH_REQS, (cap("rejected", "rejected_fraud", "no_resolution"),), closed=True
+        ),
+        Verdict(S.closed),
+        id="closed-beats-rejected",
     ),
 ]
 
 
-@pytest.mark.parametrize(("requirements", "capabilities", "started", "expected"), CASES)
-def test_derive_state(
-    requirements: list[RequirementFacts],
-    capabilities: dict[str, str],
-    started: bool,
-    expected: OnboardingState,
-) -> None:
-    assert derive_state(requirements, capabilities, onboarding_started=started) == expected
+@pytest.mark.parametrize(("facts", "expected"), CASES)
+def test_derive_state(facts: AccountFacts, expected: Verdict) -> None:
+    assert derive_state(facts) == expected
 
 
-def test_the_table_reaches_every_derivable_state() -> None:
-    """Every state but ``no_account`` (which needs an account to be absent) is derived."""
-    reached = {case.values[3] for case in CASES}
+def test_the_table_reaches_every_state_but_no_account() -> None:
+    reached = {case.values[1].state for case in CASES}  # type: ignore[union-attr]
     assert reached == set(OnboardingState) - {OnboardingState.no_account}
 
 
-def test_requirements_may_be_any_iterable_read_once() -> None:
-    """The sync passes a generator; the rules read it once and still see every entry."""
-
-    def facts() -> Iterator[RequirementFacts]:
-        yield req("eventually_due", "stripe")
-        yield req("past_due")
-
-    assert derive_state(facts(), ACTIVE, onboarding_started=True) == OnboardingState.past_due
-
-
 @pytest.mark.parametrize("state", list(OnboardingState))
-def test_states_are_their_wire_names(state: OnboardingState) -> None:
-    """The state is stored and served as its name (the SPA and the database rely on it)."""
-    assert state == state.name
-    assert OnboardingState(state.value) is state
+def test_each_state_value_is_its_name(state: OnboardingState) -> None:
+    assert state.value == state.name

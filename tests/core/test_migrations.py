@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 
 import anyio.to_thread
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.pool import NullPool
 
 from gangway.core.config import Settings
 from gangway.core.db import create_engine
-from gangway.core.migrations import alembic_config, head_revisions
+from gangway.core.migrations import (
+    advisory_lock_key,
+    alembic_config,
+    head_revisions,
+    known_revisions,
+    migration_connection,
+    schema_state,
+    upgrade_to_head,
+)
 from gangway.models import metadata
 from tests.support.database import TestDatabase
 from tests.support.settings import FAST_ARGON2
@@ -80,3 +92,74 @@ async def test_readyz_reports_migrations(
         ready = await client.get("/readyz")
         assert ready.status_code == 200
         assert ready.json() == {"status": "ok"}
+
+
+async def test_readyz_accepts_a_newer_schema_but_not_an_older_one(
+    app_factory: Callable[[Settings], object], test_db: TestDatabase
+) -> None:
+    from typing import Any
+
+    from tests.support.api import make_client
+
+    settings = _settings(test_db)
+    await anyio.to_thread.run_sync(command.upgrade, alembic_config(settings), "head")
+    app: Any = await app_factory(settings)
+    engine = create_engine(test_db.url, schema=test_db.schema)
+
+    async def stamp(revision: str) -> None:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text("UPDATE alembic_version SET version_num = :r"), {"r": revision}
+            )
+
+    try:
+        async with make_client(app) as client:
+            # Mid rolling deploy: a newer release migrated first; this one keeps serving.
+            await stamp("9999_from_a_newer_release")
+            assert (await client.get("/readyz")).status_code == 200
+            # Behind: this code needs a migration that has not run.
+            (first, *_) = sorted(known_revisions())
+            await stamp(first)
+            assert (await client.get("/readyz")).status_code == 503
+    finally:
+        await engine.dispose()
+
+
+def test_schema_state() -> None:
+    (head,) = head_revisions()
+    assert schema_state({head}, {head}) == "current"
+    assert schema_state(set(), {head}) == "behind"
+    assert schema_state({min(known_revisions())}, {head}) == "behind"
+    assert schema_state({"unknown_newer"}, {head}) == "ahead"
+
+
+def test_each_schema_has_its_own_advisory_lock() -> None:
+    keys = {advisory_lock_key(schema) for schema in (None, "public", "t_1", "t_2")}
+    assert len(keys) == 4
+    assert all(-(2**63) <= key < 2**63 for key in keys)
+    assert advisory_lock_key("t_1") == advisory_lock_key("t_1")
+
+
+async def test_an_upgrade_waits_for_the_migration_lock(
+    test_db: TestDatabase, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="gangway.migrations")
+    settings = _settings(test_db)
+    engine = create_engine(test_db.url, schema=test_db.schema, poolclass=NullPool)
+    try:
+        async with migration_connection(engine, test_db.schema):
+            upgrade = asyncio.create_task(upgrade_to_head(settings))
+            for _ in range(200):
+                if any(r.message == "db.migrations.lock_waiting" for r in caplog.records):
+                    break
+                await asyncio.sleep(0.05)
+            assert any(r.message == "db.migrations.lock_waiting" for r in caplog.records)
+            await asyncio.sleep(0.3)
+            assert not upgrade.done()
+            assert "alembic_version" not in await _tables(test_db)
+        await asyncio.wait_for(upgrade, timeout=60)
+    finally:
+        await engine.dispose()
+    assert {"alembic_version", *metadata.tables} <= await _tables(test_db)
+    applied = [r for r in caplog.records if r.message == "db.migrations.applied"]
+    assert len(applied) == 1

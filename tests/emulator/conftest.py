@@ -148,6 +148,19 @@ def descriptions(account: dict[str, Any], key: str = "requirements") -> set[str]
     return {e["description"] for e in account[key]["entries"]}
 
 
+def control(
+    emulator: EmulatorHandle, path: str, body: dict[str, Any] | None = None
+) -> httpx.Response:
+    """POST a scenario control (``/_emulator`` + path)."""
+    return httpx.post(f"{emulator.base_url}/_emulator{path}", json=body or {})
+
+
+def event_types(api: httpx.Client, account_id: str) -> list[str]:
+    """The account's event types, oldest first."""
+    data = api.get("/v2/core/events", params={"object_id": account_id, "limit": 100}).json()
+    return [e["type"] for e in reversed(data["data"])]
+
+
 class FormParser(HTMLParser):
     """Collects a form's action, inputs and buttons the way a browser would submit them."""
 

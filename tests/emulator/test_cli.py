@@ -46,6 +46,16 @@ def test_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         parse_args(["--webhook-secret", "whsec_abc"])
 
 
+def test_fresh_account_shape_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert parse_args([]).fresh_accounts == "past_due"
+    assert parse_args(["--fresh-accounts", "currently_due"]).fresh_accounts == "currently_due"
+    monkeypatch.setenv("STRIPE_EMULATOR_FRESH_ACCOUNTS", "currently_due")
+    assert parse_args([]).fresh_accounts == "currently_due"
+    monkeypatch.setenv("STRIPE_EMULATOR_FRESH_ACCOUNTS", "sometimes")
+    with pytest.raises(SystemExit):
+        parse_args([])
+
+
 def test_module_entry_point_has_help() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "stripe_emulator", "--help"],

@@ -10,22 +10,15 @@ import stripe
 
 from tests.emulator.conftest import (
     MERCHANT_ACCOUNT,
+    control,
     create_account,
     descriptions,
+    event_types,
     get_account,
 )
 from tests.support.emulator_server import EmulatorHandle, WebhookReceiver
 
 DAY = 24 * 3600
-
-
-def control(emulator: EmulatorHandle, path: str, body: dict | None = None) -> httpx.Response:  # type: ignore[type-arg]
-    return httpx.post(f"{emulator.base_url}/_emulator{path}", json=body or {})
-
-
-def event_types(api: httpx.Client, account_id: str) -> list[str]:
-    data = api.get("/v2/core/events", params={"object_id": account_id, "limit": 100}).json()
-    return [e["type"] for e in reversed(data["data"])]
 
 
 def test_advancing_the_clock_makes_requirements_past_due(

@@ -67,19 +67,47 @@ def test_error_copy(
 
 
 @pytest.mark.parametrize(
-    ("description", "label"),
+    ("description", "entity_type", "label"),
     [
-        ("identity.business_details.registered_name", "Legal business name"),
+        ("identity.business_details.registered_name", "company", "Legal business name"),
         (
             "identity.individual.documents.primary_verification",
+            "company",
             "Representative's identity document",
         ),
-        ("identity.individual.nationalities", "Individual nationalities"),
-        ("payout_methods", "Bank account for payouts"),
+        # A sole proprietor is the person: never "Representative's".
+        ("identity.individual.date_of_birth.day", "individual", "Your date of birth"),
+        ("identity.individual.address.line1", None, "Your home address"),
+        ("identity.individual.nationalities", "company", "Representative's nationality"),
+        ("identity.representative.id_numbers", "company", "Representative's ID number"),
+        ("identity.owners.0.email", "company", "Owner's email"),
+        (
+            "identity.attestations.terms_of_service.account.ip",
+            "individual",
+            "Accept Stripe's terms of service",
+        ),
+        ("external_account", "individual", "Bank account for payouts"),
+        ("payout_methods", None, "Bank account for payouts"),
+        ("identity.business_details.address.postal_code", "company", "Business address"),
+        ("configuration.merchant.some_new_field", "company", "Some new field"),
     ],
 )
-def test_requirement_labels(description: str, label: str) -> None:
-    assert copy.requirement_label(description) == label
+def test_requirement_labels(description: str, entity_type: str | None, label: str) -> None:
+    assert copy.requirement_label(description, entity_type) == label
+
+
+def test_every_error_code_in_the_sdk_has_its_own_remedy() -> None:
+    import inspect
+    import re
+
+    from stripe.v2.core import _account
+
+    source = inspect.getsource(_account.Account.Requirements.Entry.Error)
+    start = source.index("Literal[")
+    codes = re.findall(r'"([a-z_0-9]+)"', source[start : source.index("]", start)])
+    assert len(codes) > 90
+    missing = [code for code in codes if code not in copy.REMEDIES]
+    assert missing == []
 
 
 def test_restricted_capabilities_read_mid_sentence_without_repeats() -> None:

@@ -98,6 +98,14 @@ NEXT_ACTIONS = [
     pytest.param(S.complete, "stripe", True, DEFAULTS, None),
     pytest.param(S.restricted, "stripe", False, DEFAULTS, CONTINUE_ALL),
     pytest.param(S.restricted, "stripe", True, INCREMENTAL, CONTINUE_ALL),
+    # Complete with upcoming requirements: platform-collected accounts review them with an
+    # update link; Stripe-collected ones have nothing to do through us until something is due.
+    pytest.param(S.complete_with_upcoming, "application", True, DEFAULTS, REVIEW_FUTURE),
+    pytest.param(S.complete_with_upcoming, "stripe", True, DEFAULTS, None),
+    # Terminal: no link can help.
+    pytest.param(S.rejected, "application", False, DEFAULTS, None),
+    pytest.param(S.rejected, "stripe", True, DEFAULTS, None),
+    pytest.param(S.closed, "application", True, DEFAULTS, None),
     # Waiting on Stripe, or no account: nothing to do.
     pytest.param(S.pending_verification, "application", True, DEFAULTS, None),
     pytest.param(S.pending_verification, "stripe", False, DEFAULTS, None),
@@ -115,9 +123,8 @@ def test_next_action(
     overrides: dict[str, Any],
     expected: tuple[str, str, str, str] | None,
 ) -> None:
-    action = next_action(
-        state, _account(state.value, collector), has_future, _settings(**overrides)
-    )
+    rows = [_requirement("f", "future")] if has_future else []
+    action = next_action(state, _account(state.value, collector), rows, _settings(**overrides))
     if expected is None:
         assert action is None
     else:
@@ -146,7 +153,7 @@ def test_the_next_action_table_covers_every_state() -> None:
 )
 def test_a_requirement_lands_in_its_group(kind: str, deadline: str, group: str) -> None:
     status = build_status(
-        _account(), [_requirement("x.y", kind, deadline)], [], _settings()
+        _account("action_required"), [_requirement("x.y", kind, deadline)], [], _settings()
     ).model_dump()
     groups = {
         "future": status["future_requirements"],
@@ -158,12 +165,69 @@ def test_a_requirement_lands_in_its_group(kind: str, deadline: str, group: str) 
 
 
 @pytest.mark.parametrize(
-    ("stored", "served"), [("user", "user"), ("stripe", "stripe"), ("platform", "user")]
+    ("stored", "served", "group"),
+    [
+        ("user", "user", "currently_due"),
+        # Items Stripe is reviewing are never counted as due.
+        ("stripe", "stripe", "awaiting_stripe"),
+        ("platform", "user", "currently_due"),
+    ],
 )
-def test_awaiting_action_from_is_user_or_stripe(stored: str, served: str) -> None:
+def test_awaiting_action_from_is_user_or_stripe(stored: str, served: str, group: str) -> None:
     status = build_status(_account(), [_requirement("x.y", who=stored)], [], _settings())
-    (requirement,) = status.requirements.currently_due
-    assert requirement.awaiting_action_from == served
+    groups = status.requirements.model_dump()
+    (requirement,) = groups[group]
+    assert requirement["awaiting_action_from"] == served
+    assert sum(len(rows) for rows in groups.values()) == 1
+
+
+def test_a_never_started_merchant_is_not_told_they_are_overdue() -> None:
+    rows = [_requirement("identity.individual.email", deadline="past_due")]
+    status = build_status(_account("not_started"), rows, [], _settings())
+    assert status.requirements.past_due == []
+    assert [r.deadline_status for r in status.requirements.currently_due] == ["currently_due"]
+    assert status.next_action is not None
+    assert status.next_action.collect == "eventually_due"  # the platform's default
+
+
+@pytest.mark.parametrize(
+    ("state", "reason", "resolution"),
+    [
+        (S.rejected, "rejected_fraud", "no_resolution"),
+        (S.rejected, "unsupported_business", "no_resolution"),
+        (S.restricted, "restricted_other", "contact_stripe"),
+        (S.closed, None, None),
+    ],
+)
+def test_no_link_can_help_shows_the_reason_and_support(
+    state: OnboardingState, reason: str | None, resolution: str | None
+) -> None:
+    account = _account(state.value, reason_code=reason, reason_resolution=resolution)
+    settings = _settings(support_email="help@platform.example")
+    status = build_status(account, [_requirement("x.y")], [], settings)
+    assert status.next_action is None
+    assert status.support is not None
+    assert status.support.email == "help@platform.example"
+    assert "help@platform.example" in status.detail
+    assert (status.reason.code if status.reason else None) == reason
+    if status.reason:
+        assert status.reason.message and "_" not in status.reason.message
+
+
+def test_past_due_copy_names_what_is_paused() -> None:
+    caps = [
+        AccountCapability(account_id=1, name="card_payments", status="restricted"),
+        AccountCapability(account_id=1, name="payouts", status="active"),
+    ]
+    status = build_status(_account("past_due"), [], caps, _settings())
+    assert "Card payments is paused" in status.detail
+
+
+def test_upcoming_requirements_carry_their_date() -> None:
+    when = datetime(2027, 3, 12, tzinfo=UTC)
+    account = _account("complete_with_upcoming", upcoming_deadline=when)
+    status = build_status(account, [_requirement("f", "future")], [], _settings())
+    assert status.upcoming_deadline == when
 
 
 @pytest.mark.parametrize(
@@ -195,6 +259,9 @@ def test_capabilities_shown_and_their_status(name: str, stored: str, served: str
         (S.complete, "application", [_requirement("c", "current", "eventually_due")], "update"),
         (S.action_required, "application", [_requirement("c")], "continue"),
         (S.complete, "stripe", [_requirement("f", "future")], None),
+        # Stripe collects: anything due sends the merchant back through onboarding, never
+        # through account_update.
+        (S.complete, "stripe", [_requirement("c", "current", "eventually_due")], "continue"),
     ],
 )
 def test_status_state_and_next_action_follow_the_account_and_its_future_rows(
@@ -229,6 +296,7 @@ def test_the_empty_status_has_no_account_and_nothing_to_do() -> None:
         "past_due": [],
         "currently_due": [],
         "eventually_due": [],
+        "awaiting_stripe": [],
     }
     assert (status.future_requirements, status.capabilities) == ([], [])
     assert (status.deadline, status.synced_at, status.version) == (None, None, 0)

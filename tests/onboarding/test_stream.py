@@ -30,14 +30,20 @@ async def test_status_etag_and_304(onboarded_merchant: httpx.AsyncClient) -> Non
     assert cached.status_code == 304
     assert cached.content == b""
     assert cached.headers["etag"] == etag
-    # Minting the first link moves the state on: a new version, a new ETag.
+    # Coming back from Stripe moves the state on (information was submitted): a new version,
+    # a new ETag. Minting a link alone does not: the merchant may never have used it.
     await post(onboarded_merchant, "/api/onboarding/links", {})
+    assert (
+        await onboarded_merchant.get("/api/onboarding/status", headers={"If-None-Match": etag})
+    ).status_code == 304
+    await onboarded_merchant.get("/connect/return")
     changed = await onboarded_merchant.get(
         "/api/onboarding/status", headers={"If-None-Match": etag}
     )
     assert changed.status_code == 200
-    assert changed.json()["state"] == "action_required"
-    assert changed.json()["next_action"]["kind"] == "continue"
+    # Stripe still reports everything past due after the merchant came back: now it is overdue.
+    assert changed.json()["state"] == "past_due"
+    assert changed.json()["next_action"]["kind"] == "fix_past_due"
 
 
 async def test_status_needs_a_session(bff: Any) -> None:
@@ -106,11 +112,11 @@ async def test_stream_sends_a_snapshot_then_each_change(
         assert first["event"] == "status"
         assert first["data"]["state"] == "not_started"
         assert first["id"] == str(first["data"]["version"])
-        # A change: the first link moves the state to action_required.
-        await post(client, "/api/onboarding/links", {})
+        # A change: coming back from Stripe moves the state on from not_started.
+        await client.get("/connect/return")
         second = await reader.next_event()
         assert second is not None
-        assert second["data"]["state"] == "action_required"
+        assert second["data"]["state"] == "past_due"
         assert int(second["id"]) > int(first["id"])
 
 
@@ -120,12 +126,12 @@ async def test_stream_resumes_from_last_event_id(live: tuple[str, httpx.AsyncCli
     headers = {"Last-Event-ID": str(status["version"])}
     async with client.stream("GET", "/api/onboarding/status/stream", headers=headers) as response:
         reader = SseReader(response)
-        await post(client, "/api/onboarding/links", {})
+        await client.get("/connect/return")
         event = await reader.next_event()
         assert event is not None
         # The unchanged snapshot was skipped: the first event is the change.
-        assert event["data"]["state"] == "action_required"
-        assert int(event["id"]) == status["version"] + 1
+        assert event["data"]["state"] == "past_due"
+        assert int(event["id"]) > status["version"]
 
 
 async def test_signing_out_ends_the_stream(

@@ -3,9 +3,11 @@ id on every line from its receipt to the fan-out of the account change it caused
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from gangway.core.logging import JsonFormatter, RedactingFilter
+from gangway.core.logging import JsonFormatter, RedactingFilter, ShutdownCancellationFilter
 from gangway.ops.correlation import accepted_request_id
 from tests.support.api import post
 from tests.support.webhooks import (
@@ -142,3 +144,28 @@ async def test_one_event_is_followed_from_receipt_to_fan_out_by_its_id(
     assert SECRET not in text
     assert "sk_test_" not in text
 
+
+def test_a_request_cancelled_at_shutdown_is_not_logged_as_an_error() -> None:
+    try:
+        raise asyncio.CancelledError
+    except asyncio.CancelledError:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord(
+        "uvicorn.error",
+        logging.ERROR,
+        __file__,
+        1,
+        "Exception in ASGI application\n",
+        None,
+        exc_info,
+    )
+    assert ShutdownCancellationFilter().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["level"] == "info"
+    assert line["event"] == "http.request.cancelled_at_shutdown"
+    assert "error_type" not in line
+    other = logging.LogRecord(
+        "uvicorn.error", logging.ERROR, __file__, 1, "Exception in ASGI application\n", None, None
+    )
+    assert ShutdownCancellationFilter().filter(other)
+    assert other.levelno == logging.ERROR

@@ -35,14 +35,6 @@ STARTUP: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def processes() -> Any:
-    started: list[BffProcess] = []
-    yield started
-    for bff in started:
-        bff.stop()
-
-
 async def _version_rows(db: TestDatabase) -> list[str]:
     engine = create_engine(db.url, schema=db.schema)
     try:
@@ -78,13 +70,14 @@ async def test_four_workers_on_an_empty_database_migrate_once_and_all_get_ready(
     log = tmp_path / "workers.log"
     bff = spawn_served(bff_env(test_db, workers=4, **STARTUP), log)
     processes.append(bff)
-    await asyncio.to_thread(wait_ready, bff)
+    first_ready = await asyncio.to_thread(wait_ready, bff)
     await eventually(
         lambda: asyncio.to_thread(events, log, "Application startup complete."),
         lambda done: len(done) == 4,
         timeout=60,
         what="all four workers to finish starting",
     )
+    print(f"\nfour workers: first ready after {first_ready:.2f} s ({test_db.dialect})")
     async with httpx.AsyncClient(base_url=bff.url, timeout=5) as client:
         answers = await asyncio.gather(*(client.get("/readyz") for _ in range(24)))
     assert {a.status_code for a in answers} == {200}
@@ -117,6 +110,12 @@ async def test_two_processes_started_at_the_same_moment_migrate_once(
         await engine.dispose()
     for bff in processes:
         await asyncio.to_thread(wait_ready, bff)
+    waits = [
+        line["waited_seconds"]
+        for log in logs
+        for line in events(log, "db.migrations.lock_acquired")
+    ]
+    print(f"\ntwo processes: waited {waits} s for the lock after release ({test_db.dialect})")
 
     lines = [line for log in logs for line in log_lines(log)]
     _assert_clean_start(lines, starts=2)

@@ -103,11 +103,13 @@ async def test_emulator_scenarios_reach_the_status_and_the_stream(
                     await eventually(status, _has_future, what="future requirements")
                     await stream.wait_for(_has_future, what="future requirements on the stream")
 
-                    # 3. The currently-due deadline passes: past due, capabilities restricted.
+                    # 3. The deadline passes (a fresh account is already past due at Stripe)
+                    # and the merchant has been to Stripe and back: now it is overdue.
                     advanced = await control.post(
                         "/_emulator/clock/advance", json={"seconds": 15 * 86400}
                     )
                     assert advanced.status_code == 200, advanced.text
+                    await merchant.get("/connect/return")
                     final = await eventually(status, _is_past_due, what="past due")
                     assert final["next_action"]["kind"] == "fix_past_due"
                     await stream.wait_for(_is_past_due, what="past due on the stream")

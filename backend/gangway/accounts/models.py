@@ -49,6 +49,23 @@ class ConnectedAccount(SQLModel, table=True):
     manual_sync_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
     )
+    # --- what Gangway knows that Stripe does not say (a fresh account and an overdue one look
+    # alike in v2: every entry past_due). Either one means "not a first-timer any more".
+    info_submitted_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    activated_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    closed: bool = False
+    # When future requirements become effective (Stripe's future_requirements summary).
+    upcoming_deadline: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    losses_collector: str | None = Field(default=None, max_length=20)
+    # Why the state is what it is, from a capability's status_details (e.g. contact_stripe).
+    reason_code: str | None = Field(default=None, max_length=64)
+    reason_resolution: str | None = Field(default=None, max_length=32)
 
 
 class AccountRequirement(SQLModel, table=True):
@@ -85,3 +102,7 @@ class AccountCapability(SQLModel, table=True):
     )
     name: str = Field(max_length=40, primary_key=True)
     status: str = Field(max_length=20)
+    # Stripe's status_details: [{code, resolution}], why it is not active.
+    status_details: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )

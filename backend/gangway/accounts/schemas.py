@@ -39,11 +39,3 @@ class CachedAccount:
     account: ConnectedAccount
     requirements: list[AccountRequirement]
     capabilities: list[AccountCapability]
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    """A committed change of a merchant's status, to publish to listeners."""
-
-    merchant_id: str
-    version: int

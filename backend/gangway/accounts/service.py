@@ -17,8 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gangway.accounts import repository
 from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
-from gangway.accounts.schemas import CachedAccount, StatusChange
-from gangway.accounts.state import RequirementFacts, derive_state
+from gangway.accounts.schemas import CachedAccount
+from gangway.accounts.state import (
+    AccountFacts,
+    CapabilityFacts,
+    RequirementFacts,
+    Verdict,
+    derive_state,
+)
 from gangway.auth.models import Merchant
 from gangway.changes import ChangeFeed
 from gangway.core.db import Database, utcnow
@@ -173,27 +179,40 @@ class AccountService:
             assert account.id is not None
             requirements = _requirement_rows(account.id, snapshot)
             capabilities = [
-                AccountCapability(account_id=account.id, name=name, status=status)
+                AccountCapability(
+                    account_id=account.id,
+                    name=name,
+                    status=status,
+                    status_details=[
+                        d.model_dump() for d in snapshot.capability_details.get(name, [])
+                    ],
+                )
                 for name, status in sorted(snapshot.capabilities.items())
             ]
-            state = _state(requirements, snapshot.capabilities, account.first_link_at is not None)
-            digest = _digest(state, requirements, capabilities, snapshot)
+            if "active" in snapshot.capabilities.values() and account.activated_at is None:
+                account.activated_at = utcnow()
+            account.closed = bool(snapshot.closed)
+            account.losses_collector = snapshot.losses_collector or account.losses_collector
+            if snapshot.requirements_collector:
+                account.requirements_collector = snapshot.requirements_collector
+            account.snapshot_fetched_at = snapshot.fetched_at
+            verdict = _verdict(account, requirements, capabilities)
+            digest = _digest(verdict, requirements, capabilities, snapshot)
             changed = digest != account.status_digest
             summary = snapshot.requirements.summary if snapshot.requirements else None
             deadline = summary.minimum_deadline if summary else None
-            account.snapshot_fetched_at = snapshot.fetched_at
             account.synced_at = utcnow()
-            if snapshot.requirements_collector:
-                account.requirements_collector = snapshot.requirements_collector
             if changed:
                 await repository.replace_status_rows(
                     session, account.id, requirements, capabilities
                 )
-                account.state = state
+                _set_verdict(account, verdict)
                 account.status_digest = digest
                 account.status_version += 1
                 account.minimum_deadline = deadline.time if deadline else None
                 account.minimum_deadline_status = deadline.status if deadline else None
+                future = snapshot.future_requirements
+                account.upcoming_deadline = future.earliest_date if future else None
             version, merchant_id = account.status_version, account.merchant_id
         logger.info(
             "accounts.sync.applied",
@@ -203,44 +222,88 @@ class AccountService:
         await self.changes.publish(merchant_id, version)
         return SyncResult(changed=changed, version=version)
 
-    async def record_first_link(
-        self, session: AsyncSession, account_id: int
-    ) -> StatusChange | None:
-        """Inside the caller's write: note the first link; the state may leave ``not_started``.
-
-        Returns the change to publish once the caller has committed (None if nothing changed).
-        """
+    async def note_link_minted(self, session: AsyncSession, account_id: int) -> None:
+        """Inside the caller's write: remember when the first link was minted."""
         account = await repository.by_id(session, account_id)
-        if account is None or account.first_link_at is not None:
-            return None
-        account.first_link_at = utcnow()
-        rows = await repository.requirements(session, account_id)
-        caps = await repository.capabilities(session, account_id)
-        state = _state(rows, {c.name: c.status for c in caps}, onboarding_started=True)
-        if state == account.state:
-            return None
-        account.state = state
-        account.status_version += 1
-        return StatusChange(merchant_id=account.merchant_id, version=account.status_version)
+        if account is not None and account.first_link_at is None:
+            account.first_link_at = utcnow()
 
-    async def publish(self, change: StatusChange | None) -> None:
-        """Announce a committed change (from :meth:`record_first_link`)."""
-        if change is not None:
-            await self.changes.publish(change.merchant_id, change.version)
+    async def record_submission(
+        self, *, merchant_id: str | None = None, stripe_account_id: str | None = None
+    ) -> None:
+        """The merchant came back from Stripe: from now on they are no longer a first-timer.
+
+        Stripe's v2 API has no ``details_submitted``; a return (``/connect/return`` or the
+        ``v2.core.account_link.returned`` event) is Gangway's own evidence. The state is
+        re-derived from the cached rows at once, so the status changes even if Stripe is slow.
+        """
+        async with self.db.write() as session:
+            if merchant_id is not None:
+                account = await repository.by_merchant(session, merchant_id)
+            else:
+                assert stripe_account_id is not None
+                account = await repository.by_stripe_id(session, stripe_account_id)
+            if account is None or account.info_submitted_at is not None:
+                return
+            assert account.id is not None
+            account.info_submitted_at = utcnow()
+            verdict = _verdict(
+                account,
+                await repository.requirements(session, account.id),
+                await repository.capabilities(session, account.id),
+            )
+            if (verdict.state, verdict.reason_code) == (account.state, account.reason_code):
+                return
+            _set_verdict(account, verdict)
+            account.status_version += 1
+            version, owner = account.status_version, account.merchant_id
+        logger.info("accounts.submission.recorded", extra={"merchant_id": owner})
+        await self.changes.publish(owner, version)
 
 
-def _state(
-    requirements: list[AccountRequirement], capabilities: dict[str, str], onboarding_started: bool
-) -> str:
+def _verdict(
+    account: ConnectedAccount,
+    requirements: list[AccountRequirement],
+    capabilities: list[AccountCapability],
+) -> Verdict:
     return derive_state(
-        (
-            RequirementFacts(r.deadline_status, r.awaiting_action_from, bool(r.errors))
-            for r in requirements
-            if r.kind == "current"
-        ),
-        capabilities,
-        onboarding_started=onboarding_started,
+        AccountFacts(
+            requirements=tuple(
+                RequirementFacts(r.deadline_status, r.awaiting_action_from, bool(r.errors))
+                for r in requirements
+                if r.kind == "current"
+            ),
+            capabilities=tuple(
+                CapabilityFacts(
+                    c.name,
+                    c.status,
+                    tuple((d.get("code", ""), d.get("resolution")) for d in c.status_details),
+                )
+                for c in capabilities
+            ),
+            has_future_requirements=any(r.kind == "future" for r in requirements),
+            closed=account.closed,
+            submitted=_snapshot_reflects_submission(account),
+            once_active=account.activated_at is not None,
+        )
     )
+
+
+def _snapshot_reflects_submission(account: ConnectedAccount) -> bool:
+    """The merchant submitted, and the cached snapshot was read after that.
+
+    Until Stripe has been read since the return, its requirements still describe the account
+    as it was before: a fresh account's "past due" must not turn into "overdue" just because
+    Stripe was slow to answer.
+    """
+    submitted, fetched = account.info_submitted_at, account.snapshot_fetched_at
+    return submitted is not None and fetched is not None and fetched >= submitted
+
+
+def _set_verdict(account: ConnectedAccount, verdict: Verdict) -> None:
+    account.state = verdict.state
+    account.reason_code = verdict.reason_code
+    account.reason_resolution = verdict.reason_resolution
 
 
 def _requirement_rows(account_id: int, snapshot: AccountSnapshot) -> list[AccountRequirement]:
@@ -268,18 +331,22 @@ def _row(account_id: int, kind: str, entry: RequirementEntry) -> AccountRequirem
 
 
 def _digest(
-    state: str,
+    verdict: Verdict,
     requirements: list[AccountRequirement],
     capabilities: list[AccountCapability],
     snapshot: AccountSnapshot,
 ) -> str:
     """A fingerprint of everything the status shows, to tell real changes from re-reads."""
     payload = {
-        "state": state,
+        "state": [verdict.state, verdict.reason_code, verdict.reason_resolution],
         "requirements": [
             r.model_dump(exclude={"id", "account_id"}, mode="json") for r in requirements
         ],
-        "capabilities": [(c.name, c.status) for c in capabilities],
+        "capabilities": [(c.name, c.status, c.status_details) for c in capabilities],
+        "closed": snapshot.closed,
+        "upcoming": str(snapshot.future_requirements.earliest_date)
+        if snapshot.future_requirements
+        else None,
         "collector": snapshot.requirements_collector,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

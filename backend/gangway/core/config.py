@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     account_dashboard: Literal["express", "full", "none"] = "none"
     fees_collector: Literal["application", "stripe"] = "application"
     losses_collector: Literal["application", "stripe"] = "application"
+    # Who merchants contact when no link can help (Stripe says contact_stripe). Shown as given.
+    support_email: str | None = None
+    support_url: str | None = None
     links_per_minute: int = 10
     refresh_loop_limit: int = 3
     manual_sync_interval: timedelta = timedelta(seconds=10)

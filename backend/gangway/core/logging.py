@@ -12,6 +12,7 @@ with :func:`bind_event_ids`. Both are opaque identifiers, never secrets.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -85,6 +86,26 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class ShutdownCancellationFilter(logging.Filter):
+    """uvicorn reports each request it cancels at the end of a graceful shutdown (open status
+    streams, which never end on their own) as "Exception in ASGI application": an error line per
+    stream at every restart. It is the expected way a stream ends, and the browser reconnects
+    elsewhere; this records it as the info line ``http.request.cancelled_at_shutdown``, and
+    uvicorn's one "Cancel N running task(s)" line per shutdown as a warning."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name != "uvicorn.error":
+            return True
+        exc_type = record.exc_info[0] if record.exc_info else None
+        if exc_type is not None and issubclass(exc_type, asyncio.CancelledError):
+            record.msg, record.args = "http.request.cancelled_at_shutdown", None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.exc_info = None
+        elif "timeout graceful shutdown exceeded" in str(record.msg):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """Render a record as one JSON line: ``event``, ``level``, ``logger`` and the extras."""
 
@@ -114,6 +135,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         if fmt == "json"
         else logging.Formatter("%(levelname)s %(name)s %(message)s")
     )
+    handler.addFilter(ShutdownCancellationFilter())
     handler.addFilter(RedactingFilter())
     for existing in list(root.handlers):
         root.removeHandler(existing)

@@ -92,9 +92,16 @@ class RequirementPublic(BaseModel):
 
 
 class RequirementGroups(BaseModel):
+    """Current requirements by who must act and how soon. Items Stripe is reviewing are only
+    in `awaiting_stripe`, never counted as due."""
+
     past_due: list[RequirementPublic]
     currently_due: list[RequirementPublic]
     eventually_due: list[RequirementPublic]
+    awaiting_stripe: list[RequirementPublic] = Field(
+        default_factory=list,
+        description="Submitted and being reviewed by Stripe: nothing for the merchant to do.",
+    )
 
 
 class CapabilityPublic(BaseModel):
@@ -103,6 +110,30 @@ class CapabilityPublic(BaseModel):
     status: CapabilityStatus
     status_label: str = Field(description="`status` in words, e.g. `Not requested`.")
     tone: Tone = Field(description="How `status` should look: `success` when active, and so on.")
+    explanation: str = Field(
+        description="What this status means for the merchant, in a sentence (for a badge's hint)."
+    )
+
+
+class StateReason(BaseModel):
+    """Why the state is what it is, from a capability's `status_details` at Stripe."""
+
+    code: str = Field(
+        description="Stripe's `status_details[].code`, e.g. `rejected_fraud`, "
+        "`unsupported_business`, `restricted_other`, `requirements_past_due`."
+    )
+    resolution: Literal["provide_info", "contact_stripe", "no_resolution"] | None = Field(
+        description="What can help: `provide_info` (a link), `contact_stripe` (no link helps; "
+        "contact support) or `no_resolution` (final)."
+    )
+    message: str = Field(description="The reason in plain words for the merchant.")
+
+
+class SupportContact(BaseModel):
+    """Who the merchant should contact when no link can help (the platform's settings)."""
+
+    email: str | None
+    url: str | None
 
 
 class OnboardingStatus(BaseModel):
@@ -112,10 +143,24 @@ class OnboardingStatus(BaseModel):
     headline: str = Field(description="`state` in a few words, for the page's main heading.")
     detail: str = Field(description="One or two sentences on what `state` means for the merchant.")
     tone: Tone = Field(description="How urgent `state` is, for colouring the status card.")
-    next_action: NextAction | None
+    next_action: NextAction | None = Field(
+        description="The one button to offer; null when no link can help (Stripe is reviewing, "
+        "the account is rejected or closed, or only Stripe's support can help)."
+    )
+    reason: StateReason | None = Field(
+        default=None, description="Stripe's reason behind a restricted or rejected state."
+    )
+    support: SupportContact | None = Field(
+        default=None,
+        description="Set when the merchant should contact support instead of following a link.",
+    )
     requirements: RequirementGroups
     future_requirements: list[RequirementPublic]
     capabilities: list[CapabilityPublic]
     deadline: datetime | None = Field(description="The earliest deadline of current requirements.")
+    upcoming_deadline: datetime | None = Field(
+        default=None,
+        description="When the earliest future requirement starts to apply, if Stripe gave a date.",
+    )
     synced_at: datetime | None = Field(description="When the cache was last refreshed from Stripe.")
     version: int = Field(description="Increases on every change; also the ETag and SSE id.")

@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from gangway.accounts.models import ConnectedAccount
 from gangway.accounts.service import AccountService
+from gangway.accounts.state import OnboardingState
 from gangway.changes import RESYNC, ChangeFeed
 from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
@@ -28,6 +30,16 @@ RATE_WINDOW = timedelta(minutes=1)
 
 class UpdateNotAllowed(Conflict):
     slug, title = "account-update-not-allowed", "This account can't be updated through a link"
+
+
+class NoLinkCanHelp(Conflict):
+    slug, title = "no-link-can-help", "No onboarding link can help this account"
+
+
+class NothingToDo(Conflict):
+    """``/connect/refresh`` found nothing left to do with Stripe (so it mints nothing)."""
+
+    slug, title = "nothing-to-do", "Nothing to do with Stripe right now"
 
 
 class LinkRateLimited(TooManyRequests):
@@ -60,9 +72,11 @@ class OnboardingService:
         """Mint a link for the merchant's own account. The URL goes back to the caller only.
 
         Two reads, the call to Stripe, then one write (the audit row and, for a first link,
-        the account's state), so no transaction is open while Stripe answers.
+        its time on the account), so no transaction is open while Stripe answers.
         """
         account = await self.accounts.get(merchant_id)
+        if why := _no_link_reason(account):
+            raise NoLinkCanHelp(why)
         if request.use_case == "account_update" and account.requirements_collector != "application":
             raise UpdateNotAllowed(
                 "Stripe collects this account's information through its own dashboard, so "
@@ -96,8 +110,7 @@ class OnboardingService:
                     expires_at=link.expires_at,
                 )
             )
-            change = await self.accounts.record_first_link(session, account.id)
-        await self.accounts.publish(change)
+            await self.accounts.note_link_minted(session, account.id)
         logger.info(
             "onboarding.link.minted",
             extra={
@@ -118,6 +131,11 @@ class OnboardingService:
         ):
             logger.warning("onboarding.refresh.loop", extra={"merchant_id": merchant_id})
             raise RefreshLoop("The onboarding link was refreshed too often in a minute.")
+        # A used link (the Back button after finishing, say) lands here too: only go back to
+        # Stripe while something is still to be done there.
+        action = (await self.status(merchant_id)).next_action
+        if action is None or action.kind == "update":  # an optional update is not "to do"
+            raise NothingToDo("Nothing is waiting for you at Stripe right now.")
         async with self.db.read() as session:
             latest = await repository.latest_link(session, merchant_id)
         request = LinkCreate.model_validate(
@@ -197,6 +215,7 @@ class OnboardingService:
         account = await self.accounts.find(merchant_id)
         if account is None:
             return
+        await self.accounts.record_submission(merchant_id=merchant_id)
         try:
             async with asyncio.timeout(self.settings.return_sync_timeout_seconds):
                 await self.accounts.sync(account.stripe_account_id)
@@ -205,3 +224,14 @@ class OnboardingService:
                 "onboarding.return.sync_failed",
                 extra={"merchant_id": merchant_id, "error_type": type(exc).__name__},
             )
+
+
+def _no_link_reason(account: ConnectedAccount) -> str | None:
+    """Why no Account Link can help this account, or None when one can."""
+    if account.state == OnboardingState.closed:
+        return "This Stripe account is closed; onboarding links can't reopen it."
+    if account.state == OnboardingState.rejected:
+        return "Stripe has rejected this account; no information given through a link changes that."
+    if account.reason_resolution == "contact_stripe":
+        return "Stripe needs to talk to you about this account; contact support instead."
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
-from gangway.accounts.state import OnboardingState
+from gangway.accounts.state import TERMINAL_STATES, OnboardingState
 from gangway.core.config import Collect, FutureRequirements, Settings
 from gangway.onboarding import copy
 from gangway.onboarding.schemas import (
@@ -19,9 +19,12 @@ from gangway.onboarding.schemas import (
     RequirementErrorPublic,
     RequirementGroups,
     RequirementPublic,
+    StateReason,
+    SupportContact,
     UseCase,
 )
 
+_RESOLUTIONS = {"provide_info", "contact_stripe", "no_resolution"}
 _KNOWN_CAPABILITY_STATUSES = {"active", "pending", "restricted", "unsupported", "rejected"}
 
 
@@ -50,88 +53,147 @@ def build_status(
     capabilities: list[AccountCapability],
     settings: Settings,
 ) -> OnboardingStatus:
-    current = [_public(r) for r in requirements if r.kind == "current"]
-    future = [_public(r) for r in requirements if r.kind == "future"]
+    entity = account.business_type
     state = OnboardingState(account.state)
+    current = _merged([_public(r, entity) for r in requirements if r.kind == "current"])
+    future = _merged([_public(r, entity) for r in requirements if r.kind == "future"])
+    from_user = [r for r in current if r.awaiting_action_from == "user"]
+    if state == OnboardingState.not_started:
+        # Stripe reports a fresh account's every entry past_due; to a merchant who has not
+        # started, that is simply "due now".
+        from_user = [r.model_copy(update={"deadline_status": "currently_due"}) for r in from_user]
+    shown_caps = [c for c in capabilities if c.name in {"card_payments", "payouts"}]
     words = copy.state_copy(state)
+    detail = words.detail
+    support = None
+    if state == OnboardingState.past_due:
+        paused = [copy.capability_label(c.name) for c in shown_caps if c.status != "active"]
+        detail = copy.past_due_detail([_lower(p) for p in paused])
+    if _needs_support(state, account):
+        support = SupportContact(email=settings.support_email, url=settings.support_url)
+        detail = f"{detail} {copy.contact_detail(settings.support_email, settings.support_url)}"
+    upcoming = [d for d in [account.upcoming_deadline, *(r.deadline for r in future)] if d]
     return OnboardingStatus(
         state=state,
-        headline=words.headline,
-        detail=words.detail,
+        headline=_headline(state, account),
+        detail=detail,
         tone=words.tone,
-        next_action=next_action(state, account, bool(future), settings),
+        next_action=next_action(state, account, requirements, settings),
+        reason=_reason(account),
+        support=support,
         requirements=RequirementGroups(
-            past_due=[r for r in current if r.deadline_status == "past_due"],
-            currently_due=[r for r in current if r.deadline_status == "currently_due"],
-            eventually_due=[r for r in current if r.deadline_status == "eventually_due"],
+            past_due=[r for r in from_user if r.deadline_status == "past_due"],
+            currently_due=[r for r in from_user if r.deadline_status == "currently_due"],
+            eventually_due=[r for r in from_user if r.deadline_status == "eventually_due"],
+            awaiting_stripe=[r for r in current if r.awaiting_action_from == "stripe"],
         ),
         future_requirements=future,
-        capabilities=[
-            _capability(c) for c in capabilities if c.name in {"card_payments", "payouts"}
-        ],
-        deadline=account.minimum_deadline,
+        capabilities=[_capability(c) for c in shown_caps],
+        deadline=account.minimum_deadline if state != OnboardingState.not_started else None,
+        upcoming_deadline=min(upcoming) if upcoming else None,
         synced_at=account.synced_at,
         version=account.status_version,
     )
 
 
+def _merged(items: list[RequirementPublic]) -> list[RequirementPublic]:
+    """One item per thing the merchant provides: Stripe lists an address as line1, city...
+
+    Entries with the same label, deadline status and reviewer merge; errors and restricted
+    capabilities are joined, and the earliest deadline is kept.
+    """
+    merged: dict[tuple[str, str, str], RequirementPublic] = {}
+    for item in items:
+        key = (item.label, item.deadline_status, item.awaiting_action_from)
+        if (seen := merged.get(key)) is None:
+            merged[key] = item
+            continue
+        deadlines = [d for d in (seen.deadline, item.deadline) if d is not None]
+        codes = {e.code for e in seen.errors}
+        merged[key] = seen.model_copy(
+            update={
+                "deadline": min(deadlines) if deadlines else None,
+                "errors": seen.errors + [e for e in item.errors if e.code not in codes],
+                "restricts_capabilities": sorted(
+                    {*seen.restricts_capabilities, *item.restricts_capabilities}
+                ),
+                "restricts_capability_labels": list(
+                    dict.fromkeys(
+                        seen.restricts_capability_labels + item.restricts_capability_labels
+                    )
+                ),
+            }
+        )
+    return list(merged.values())
+
+
+def _needs_support(state: OnboardingState, account: ConnectedAccount) -> bool:
+    return state in TERMINAL_STATES or account.reason_resolution == "contact_stripe"
+
+
+def _headline(state: OnboardingState, account: ConnectedAccount) -> str:
+    if state == OnboardingState.restricted and account.reason_resolution == "contact_stripe":
+        return "Contact support to restore your account"
+    return copy.state_copy(state).headline
+
+
+def _reason(account: ConnectedAccount) -> StateReason | None:
+    if not account.reason_code:
+        return None
+    resolution = account.reason_resolution
+    return StateReason(
+        code=account.reason_code,
+        resolution=resolution if resolution in _RESOLUTIONS else None,
+        message=copy.reason_message(account.reason_code),
+    )
+
+
 def next_action(
-    state: OnboardingState, account: ConnectedAccount, has_future: bool, settings: Settings
+    state: OnboardingState,
+    account: ConnectedAccount,
+    requirements: list[AccountRequirement],
+    settings: Settings,
 ) -> NextAction | None:
-    """The single call to action for ``state``; None when the merchant has nothing to do."""
+    """The single call to action for ``state``; None when no link can help.
+
+    Only accounts whose requirements the platform collects get ``account_update`` links;
+    Stripe-collected ones (Express or full dashboard) go back through ``account_onboarding``
+    whenever something is due, as Stripe's docs say.
+    """
+    if _needs_support(state, account):
+        return None
     collect = settings.default_collect
     future = settings.default_future_requirements
     platform_collects = account.requirements_collector == "application"
+    due_from_user = any(
+        r.kind == "current" and r.awaiting_action_from != "stripe" for r in requirements
+    )
+    has_future = any(r.kind == "future" for r in requirements)
     match state:
         case OnboardingState.not_started:
-            return _action(
-                kind="start",
-                use_case="account_onboarding",
-                collect=collect,
-                future_requirements=future,
-            )
+            return _action("start", "account_onboarding", collect, future)
         case OnboardingState.action_required:
-            return _action(
-                kind="continue",
-                use_case="account_onboarding",
-                collect=collect,
-                future_requirements=future,
-            )
+            return _action("continue", "account_onboarding", collect, future)
         case OnboardingState.past_due:
             # Only what is overdue, so the merchant fixes it in as few steps as possible.
-            return _action(
-                kind="fix_past_due",
-                use_case="account_onboarding",
-                collect="currently_due",
-                future_requirements="omit",
-            )
-        case OnboardingState.complete | OnboardingState.restricted if platform_collects:
+            return _action("fix_past_due", "account_onboarding", "currently_due", "omit")
+        case (
+            OnboardingState.complete
+            | OnboardingState.complete_with_upcoming
+            | OnboardingState.restricted
+        ) if platform_collects:
             if has_future:
-                return _action(
-                    kind="review_future",
-                    use_case="account_update",
-                    collect="eventually_due",
-                    future_requirements="include",
-                )
-            return _action(
-                kind="update",
-                use_case="account_update",
-                collect="eventually_due",
-                future_requirements="omit",
-            )
+                return _action("review_future", "account_update", "eventually_due", "include")
+            return _action("update", "account_update", "eventually_due", "omit")
         case OnboardingState.restricted:
-            return _action(
-                kind="continue",
-                use_case="account_onboarding",
-                collect="eventually_due",
-                future_requirements="omit",
-            )
+            return _action("continue", "account_onboarding", "eventually_due", "omit")
+        case OnboardingState.complete | OnboardingState.complete_with_upcoming if due_from_user:
+            return _action("continue", "account_onboarding", "eventually_due", "omit")
         case _:
             return None
 
 
 def _action(
-    *,
     kind: NextActionKind,
     use_case: UseCase,
     collect: Collect,
@@ -146,10 +208,10 @@ def _action(
     )
 
 
-def _public(row: AccountRequirement) -> RequirementPublic:
+def _public(row: AccountRequirement, entity_type: str | None) -> RequirementPublic:
     return RequirementPublic(
         description=row.description,
-        label=copy.requirement_label(row.description),
+        label=copy.requirement_label(row.description, entity_type),
         deadline_status=cast(DeadlineStatus, row.deadline_status),
         deadline=row.deadline,
         awaiting_action_from="stripe" if row.awaiting_action_from == "stripe" else "user",
@@ -180,4 +242,9 @@ def _capability(row: AccountCapability) -> CapabilityPublic:
         status=status,
         status_label=words.label,
         tone=words.tone,
+        explanation=copy.CAPABILITY_EXPLANATIONS[status],
     )
+
+
+def _lower(label: str) -> str:
+    return label[:1].lower() + label[1:]

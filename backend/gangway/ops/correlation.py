@@ -46,9 +46,10 @@ class RequestIdMiddleware:
             (value for key, value in scope["headers"] if key == _HEADER_KEY),
             None,
         )
-        request_id = accepted_request_id(
-            incoming.decode("latin-1") if incoming is not None else None
-        ) or new_request_id()
+        request_id = (
+            accepted_request_id(incoming.decode("latin-1") if incoming is not None else None)
+            or new_request_id()
+        )
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":

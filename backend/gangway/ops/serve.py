@@ -65,6 +65,12 @@ def main(argv: list[str] | None = None) -> None:
             "graceful_shutdown_seconds": options["timeout_graceful_shutdown"],
         },
     )
+    if settings.workers > 1 and settings.database_url.startswith("sqlite"):
+        # Status changes reach streams in the same process only (no LISTEN/NOTIFY on SQLite).
+        logger.warning(
+            "server.sqlite_with_several_workers",
+            extra={"detail": "status streams see only changes made by their own worker"},
+        )
     uvicorn.run(APP, **options)
 
 

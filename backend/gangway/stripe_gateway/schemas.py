@@ -66,6 +66,21 @@ class Summary(_Loose):
 class Requirements(_Loose):
     entries: list[RequirementEntry] | None = None
     summary: Summary | None = None
+    # Future requirements only: when they become effective.
+    minimum_transition_date: datetime | None = None
+
+    @property
+    def earliest_date(self) -> datetime | None:
+        """When these requirements start to bite: the transition date, else the deadline."""
+        deadline = self.summary.minimum_deadline if self.summary else None
+        return self.minimum_transition_date or (deadline.time if deadline else None)
+
+
+class StatusDetail(_Loose):
+    """Why a capability is not active: Stripe's ``code`` and what can help (``resolution``)."""
+
+    code: str
+    resolution: str | None = None
 
 
 class AccountSnapshot(_Loose):
@@ -79,9 +94,11 @@ class AccountSnapshot(_Loose):
     country: str | None = None
     business_type: str | None = None
     requirements_collector: str | None = None
+    losses_collector: str | None = None
     requirements: Requirements | None = None
     future_requirements: Requirements | None = None
     capabilities: dict[str, str] = Field(default_factory=dict)
+    capability_details: dict[str, list[StatusDetail]] = Field(default_factory=dict)
     fetched_at: datetime
 
     @classmethod
@@ -90,10 +107,16 @@ class AccountSnapshot(_Loose):
         merchant = (data.get("configuration") or {}).get("merchant") or {}
         caps = merchant.get("capabilities") or {}
         capabilities: dict[str, str] = {}
-        if card := caps.get("card_payments"):
-            capabilities["card_payments"] = card.get("status") or "pending"
-        if payouts := (caps.get("stripe_balance") or {}).get("payouts"):
-            capabilities["payouts"] = payouts.get("status") or "pending"
+        details: dict[str, list[StatusDetail]] = {}
+        for name, cap in (
+            ("card_payments", caps.get("card_payments")),
+            ("payouts", (caps.get("stripe_balance") or {}).get("payouts")),
+        ):
+            if cap:
+                capabilities[name] = cap.get("status") or "pending"
+                details[name] = [
+                    StatusDetail.model_validate(d) for d in cap.get("status_details") or []
+                ]
         identity = data.get("identity") or {}
         responsibilities = (data.get("defaults") or {}).get("responsibilities") or {}
         return cls(
@@ -104,9 +127,11 @@ class AccountSnapshot(_Loose):
             country=identity.get("country"),
             business_type=identity.get("entity_type"),
             requirements_collector=responsibilities.get("requirements_collector"),
+            losses_collector=responsibilities.get("losses_collector"),
             requirements=data.get("requirements"),
             future_requirements=data.get("future_requirements"),
             capabilities=capabilities,
+            capability_details=details,
             fetched_at=fetched_at,
         )
 

@@ -226,6 +226,9 @@ class WebhookService:
                 extra={"event_ids": claim.event_ids, "stripe_account_id": account_id},
             )
             return InboxStatus.ignored
+        if LINK_RETURNED in claim.types:
+            # The merchant came back from Stripe: they have submitted something.
+            await self.accounts.record_submission(stripe_account_id=account_id)
         result = await self.accounts.sync(account_id)
         logger.info(
             "webhooks.inbox.synced",

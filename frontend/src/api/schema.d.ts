@@ -367,6 +367,11 @@ export interface components {
              * @enum {string}
              */
             tone: "neutral" | "info" | "warning" | "danger" | "success";
+            /**
+             * Explanation
+             * @description What this status means for the merchant, in a sentence (for a badge's hint).
+             */
+            explanation: string;
         };
         /** Health */
         Health: {
@@ -462,9 +467,10 @@ export interface components {
         };
         /**
          * OnboardingState
+         * @description The merchant's situation, named for the merchant.
          * @enum {string}
          */
-        OnboardingState: "no_account" | "not_started" | "action_required" | "past_due" | "pending_verification" | "restricted" | "complete";
+        OnboardingState: "no_account" | "not_started" | "action_required" | "pending_verification" | "past_due" | "restricted" | "rejected" | "closed" | "complete" | "complete_with_upcoming";
         /**
          * OnboardingStatus
          * @description Where onboarding stands, from the cache (never a live call to Stripe).
@@ -487,7 +493,12 @@ export interface components {
              * @enum {string}
              */
             tone: "neutral" | "info" | "warning" | "danger" | "success";
+            /** @description The one button to offer; null when no link can help (Stripe is reviewing, the account is rejected or closed, or only Stripe's support can help). */
             next_action: components["schemas"]["NextAction"] | null;
+            /** @description Stripe's reason behind a restricted or rejected state. */
+            reason?: components["schemas"]["StateReason"] | null;
+            /** @description Set when the merchant should contact support instead of following a link. */
+            support?: components["schemas"]["SupportContact"] | null;
             requirements: components["schemas"]["RequirementGroups"];
             /** Future Requirements */
             future_requirements: components["schemas"]["RequirementPublic"][];
@@ -498,6 +509,11 @@ export interface components {
              * @description The earliest deadline of current requirements.
              */
             deadline: string | null;
+            /**
+             * Upcoming Deadline
+             * @description When the earliest future requirement starts to apply, if Stripe gave a date.
+             */
+            upcoming_deadline?: string | null;
             /**
              * Synced At
              * @description When the cache was last refreshed from Stripe.
@@ -573,7 +589,11 @@ export interface components {
              */
             stripe_description: string | null;
         };
-        /** RequirementGroups */
+        /**
+         * RequirementGroups
+         * @description Current requirements by who must act and how soon. Items Stripe is reviewing are only
+         *     in `awaiting_stripe`, never counted as due.
+         */
         RequirementGroups: {
             /** Past Due */
             past_due: components["schemas"]["RequirementPublic"][];
@@ -581,6 +601,11 @@ export interface components {
             currently_due: components["schemas"]["RequirementPublic"][];
             /** Eventually Due */
             eventually_due: components["schemas"]["RequirementPublic"][];
+            /**
+             * Awaiting Stripe
+             * @description Submitted and being reviewed by Stripe: nothing for the merchant to do.
+             */
+            awaiting_stripe?: components["schemas"]["RequirementPublic"][];
         };
         /** RequirementPublic */
         RequirementPublic: {
@@ -651,6 +676,37 @@ export interface components {
             password: string;
             /** Business Name */
             business_name: string;
+        };
+        /**
+         * StateReason
+         * @description Why the state is what it is, from a capability's `status_details` at Stripe.
+         */
+        StateReason: {
+            /**
+             * Code
+             * @description Stripe's `status_details[].code`, e.g. `rejected_fraud`, `unsupported_business`, `restricted_other`, `requirements_past_due`.
+             */
+            code: string;
+            /**
+             * Resolution
+             * @description What can help: `provide_info` (a link), `contact_stripe` (no link helps; contact support) or `no_resolution` (final).
+             */
+            resolution: ("provide_info" | "contact_stripe" | "no_resolution") | null;
+            /**
+             * Message
+             * @description The reason in plain words for the merchant.
+             */
+            message: string;
+        };
+        /**
+         * SupportContact
+         * @description Who the merchant should contact when no link can help (the platform's settings).
+         */
+        SupportContact: {
+            /** Email */
+            email: string | null;
+            /** Url */
+            url: string | null;
         };
         /**
          * WebhookAck

@@ -75,6 +75,7 @@ export function capability(name: Capability['name'], overrides: Partial<Capabili
     status: 'pending',
     status_label: 'Pending',
     tone: 'info',
+    explanation: 'Stripe is still checking your details.',
     ...overrides,
   };
 }
@@ -101,10 +102,13 @@ export function status(overrides: Partial<OnboardingStatus> = {}): OnboardingSta
     detail: 'Provide the items below to keep your account fully enabled.',
     tone: 'warning',
     next_action: nextAction('continue', 'Continue onboarding'),
-    requirements: { past_due: [], currently_due: [requirement()], eventually_due: [] },
+    reason: null,
+    support: null,
+    requirements: { past_due: [], currently_due: [requirement()], eventually_due: [], awaiting_stripe: [] },
     future_requirements: [],
     capabilities: [capability('card_payments'), capability('payouts')],
     deadline: null,
+    upcoming_deadline: null,
     synced_at: null,
     version: 1,
     ...overrides,

@@ -17,6 +17,11 @@ export function CapabilityBadges({ capabilities }: { capabilities: Capability[] 
                 <span className="badge-dot" aria-hidden="true" />
                 {c.status_label}
               </span>
+              {c.explanation && (
+                <span className="capability-hint" data-testid={`capability-${c.name}-hint`}>
+                  {c.explanation}
+                </span>
+              )}
             </li>
           ))}
         </ul>

@@ -15,6 +15,7 @@ import { PrimaryAction } from './PrimaryAction';
 import { RequirementChecklist } from './RequirementChecklist';
 import { StateAnnouncer } from './StateAnnouncer';
 import { StatusHeader } from './StatusHeader';
+import { SupportContact } from './SupportContact';
 import { invalidateStatus, useOnboardingStatus } from './queries';
 import { SyncInfo } from './SyncInfo';
 import { useStatusStream } from './useStatusStream';
@@ -43,6 +44,14 @@ const REFRESH_NOTICES: Record<string, { title: string; text: string }> = {
     text:
       'The onboarding link kept expiring, so we stopped trying to avoid a loop. This can happen when the form is ' +
       'open in more than one tab or was left open for a long time. Use the button below to get a fresh link.',
+  },
+  'nothing-to-do': {
+    title: 'Nothing to do at Stripe right now',
+    text: 'That Stripe link was already used, and Stripe needs nothing more from you at the moment. Your status is below.',
+  },
+  'no-link-can-help': {
+    title: "Stripe's form can't help with this account",
+    text: 'See the status below for what to do instead.',
   },
   'stripe-unavailable': {
     title: 'Stripe is not answering right now',
@@ -154,12 +163,22 @@ export function DashboardPage() {
           {data.state === 'no_account' ? (
             <CreateAccountForm />
           ) : data.next_action ? (
-            <PrimaryAction action={data.next_action} version={data.version} quiet={data.state === 'complete'} />
+            <PrimaryAction
+              action={data.next_action}
+              version={data.version}
+              quiet={data.state === 'complete' || data.state === 'complete_with_upcoming'}
+            />
+          ) : data.support ? (
+            <SupportContact support={data.support} />
           ) : null}
         </StatusHeader>
         <SyncInfo syncedAt={data.synced_at} mode={mode} canSync={data.state !== 'no_account'} />
         <div className="dash-grid">
-          <RequirementChecklist requirements={data.requirements} futureRequirements={data.future_requirements} />
+          <RequirementChecklist
+            requirements={data.requirements}
+            futureRequirements={data.future_requirements}
+            upcomingDeadline={data.upcoming_deadline}
+          />
           <CapabilityBadges capabilities={data.capabilities} />
         </div>
       </>

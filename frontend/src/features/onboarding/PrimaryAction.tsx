@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import type { NextAction } from '../../api/types';
 import { Button } from '../../components/Button';
@@ -47,6 +47,9 @@ export function PrimaryAction({
   const [leaving, setLeaving] = useState(false);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const secondsLeft = useCountdown(retryAt);
+  // Set synchronously on the first click, before React re-renders the button as disabled, so a
+  // double click mints one link and only one Stripe page enters the history.
+  const inFlight = useRef(false);
 
   const mutation = useCreateOnboardingLink({
     onMutate: () => {
@@ -58,6 +61,7 @@ export function PrimaryAction({
       go(link.url);
     },
     onError: (error) => {
+      inFlight.current = false;
       if (error instanceof ApiError && (error.status === 429 || error.status === 503) && error.retryAfter) {
         setRetryAt(Date.now() + error.retryAfter * 1000);
       }
@@ -69,6 +73,7 @@ export function PrimaryAction({
   useEffect(() => {
     const onPageShow = (event: PageTransitionEvent) => {
       if (event.persisted) {
+        inFlight.current = false;
         setLeaving(false);
         reset();
       }
@@ -93,6 +98,8 @@ export function PrimaryAction({
         disabled={pending || waiting}
         aria-describedby={showError ? errorId : undefined}
         onClick={() => {
+          if (inFlight.current) return;
+          inFlight.current = true;
           mutation.mutate({
             use_case: action.use_case,
             collect: action.collect,

@@ -1,18 +1,24 @@
 import type { OnboardingStatus, Requirement } from '../../api/types';
 import { describeDeadline } from './dates';
 
-type GroupKey = 'past_due' | 'currently_due' | 'eventually_due' | 'future';
+type GroupKey = 'past_due' | 'currently_due' | 'eventually_due' | 'awaiting_stripe' | 'future';
 
 const GROUPS: { key: GroupKey; title: string; description: string }[] = [
   { key: 'past_due', title: 'Past due', description: 'Overdue. Provide these now to restore payments or payouts.' },
   { key: 'currently_due', title: 'Due now', description: 'Needed now to keep your account enabled.' },
   { key: 'eventually_due', title: 'Due later', description: 'Needed later, for example once you reach a sales volume.' },
+  {
+    key: 'awaiting_stripe',
+    title: 'Stripe is reviewing',
+    description: "You've sent these. Nothing to do while Stripe checks them.",
+  },
   { key: 'future', title: 'Upcoming', description: 'New requirements Stripe will ask for in the future.' },
 ];
 
-function RequirementItem({ requirement, now }: { requirement: Requirement; now: Date }) {
+function RequirementItem({ requirement, now, inReview }: { requirement: Requirement; now: Date; inReview: boolean }) {
   const deadline = describeDeadline(requirement.deadline, now);
-  const byStripe = requirement.awaiting_action_from === 'stripe';
+  // In the "Stripe is reviewing" group the heading already says so.
+  const byStripe = requirement.awaiting_action_from === 'stripe' && !inReview;
   const restricts = requirement.restricts_capability_labels;
   return (
     <li className={['req', requirement.errors.length ? 'req-has-error' : ''].filter(Boolean).join(' ')}>
@@ -55,16 +61,20 @@ function RequirementItem({ requirement, now }: { requirement: Requirement; now: 
 interface ChecklistProps {
   requirements: OnboardingStatus['requirements'];
   futureRequirements: Requirement[];
+  /** When the earliest upcoming requirement starts to apply, if Stripe gave a date. */
+  upcomingDeadline?: string | null;
   now?: Date;
 }
 
-export function RequirementChecklist({ requirements, futureRequirements, now = new Date() }: ChecklistProps) {
+export function RequirementChecklist({ requirements, futureRequirements, upcomingDeadline = null, now = new Date() }: ChecklistProps) {
   const items: Record<GroupKey, Requirement[]> = {
     past_due: requirements.past_due,
     currently_due: requirements.currently_due,
     eventually_due: requirements.eventually_due,
+    awaiting_stripe: requirements.awaiting_stripe ?? [],
     future: futureRequirements,
   };
+  const upcoming = describeDeadline(upcomingDeadline, now);
   const groups = GROUPS.filter((g) => items[g.key].length > 0);
   return (
     <section className="card" aria-labelledby="checklist-title">
@@ -80,9 +90,14 @@ export function RequirementChecklist({ requirements, futureRequirements, now = n
               {group.title} <span className="count">({items[group.key].length})</span>
             </h3>
             <p className="req-group-desc">{group.description}</p>
+            {group.key === 'future' && upcoming && (
+              <p className="req-group-deadline" data-testid="upcoming-deadline">
+                Required from <time dateTime={upcoming.iso}>{upcoming.date}</time> ({upcoming.relative})
+              </p>
+            )}
             <ul className="req-list">
               {items[group.key].map((r) => (
-                <RequirementItem key={r.description} requirement={r} now={now} />
+                <RequirementItem key={r.description} requirement={r} now={now} inReview={group.key === 'awaiting_stripe'} />
               ))}
             </ul>
           </section>
