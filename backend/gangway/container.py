@@ -8,9 +8,13 @@ answer: below.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from gangway.accounts.service import AccountService
 from gangway.auth.passwords import PasswordHasher
@@ -18,12 +22,15 @@ from gangway.auth.service import AuthService
 from gangway.changes import ChangeFeed
 from gangway.core.config import Settings
 from gangway.core.db import Database
+from gangway.core.ratelimit import RateLimiter
 from gangway.onboarding.service import OnboardingService
 from gangway.ops.metrics import Metrics
 from gangway.stripe_gateway import StripeGateway
 from gangway.webhooks.reconciler import Reconciler
 from gangway.webhooks.service import InboxBell, WebhookService
 from gangway.webhooks.worker import WebhookRuntime
+
+logger = logging.getLogger("gangway.container")
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class Services:
     webhooks: WebhookService
     reconciler: Reconciler
     inbox_bell: InboxBell
+    limiter: RateLimiter
 
 
 def build_services(settings: Settings, metrics: Metrics | None = None) -> Services:
@@ -50,6 +58,7 @@ def build_services(settings: Settings, metrics: Metrics | None = None) -> Servic
     stripe = StripeGateway(settings, metrics)
     changes = ChangeFeed(db)
     bell = InboxBell()
+    limiter = RateLimiter(db)
     accounts = AccountService(db=db, stripe=stripe, changes=changes)
     return Services(
         settings=settings,
@@ -57,10 +66,17 @@ def build_services(settings: Settings, metrics: Metrics | None = None) -> Servic
         metrics=metrics,
         stripe=stripe,
         changes=changes,
-        auth=AuthService(db=db, settings=settings, hasher=PasswordHasher(settings)),
+        auth=AuthService(
+            db=db, settings=settings, hasher=PasswordHasher(settings), limiter=limiter
+        ),
         accounts=accounts,
         onboarding=OnboardingService(
-            db=db, settings=settings, stripe=stripe, accounts=accounts, changes=changes
+            db=db,
+            settings=settings,
+            stripe=stripe,
+            accounts=accounts,
+            changes=changes,
+            limiter=limiter,
         ),
         webhooks=WebhookService(
             db=db, settings=settings, stripe=stripe, accounts=accounts, bell=bell, metrics=metrics
@@ -69,6 +85,7 @@ def build_services(settings: Settings, metrics: Metrics | None = None) -> Servic
             db=db, settings=settings, stripe=stripe, accounts=accounts, bell=bell
         ),
         inbox_bell=bell,
+        limiter=limiter,
     )
 
 
@@ -96,8 +113,30 @@ async def run_background(services: Services) -> AsyncIterator[None]:
         bell=services.inbox_bell,
     )
     runtime.start()
+    housekeeping = asyncio.create_task(_housekeeping(services), name="housekeeping")
     try:
         yield
     finally:
+        housekeeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await housekeeping
         await runtime.stop()
         await services.changes.stop()
+
+
+async def _housekeeping(services: Services) -> None:
+    """Forget what has expired: sessions, and rate-limit windows older than a day."""
+    while True:
+        try:
+            sessions = await services.auth.sweep_expired_sessions()
+            windows = await services.limiter.sweep(older_than=timedelta(days=1))
+            if sessions or windows:
+                logger.info(
+                    "housekeeping.swept",
+                    extra={"sessions": sessions, "rate_limit_windows": windows},
+                )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.warning("housekeeping.failed", exc_info=True)
+        await asyncio.sleep(services.settings.housekeeping_interval_seconds)

@@ -22,7 +22,7 @@ from gangway.core.errors import install_error_handlers, problem_responses
 from gangway.core.logging import configure_logging
 from gangway.core.migrations import head_revisions, upgrade_to_head
 from gangway.core.openapi import install_openapi
-from gangway.core.web import SecurityHeadersMiddleware, spa_router
+from gangway.core.web import BodySizeLimitMiddleware, SecurityHeadersMiddleware, spa_router
 from gangway.onboarding.connect import router as connect_router
 from gangway.onboarding.endpoints import router as onboarding_router
 from gangway.ops.correlation import RequestIdMiddleware
@@ -95,6 +95,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ops_router)
     app.include_router(spa_router(settings.frontend_dist or DEFAULT_DIST))
 
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        limit=settings.max_body_bytes,
+        limits_by_prefix={"/webhooks/": settings.max_webhook_body_bytes},
+    )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)  # outermost: every log line has the id

@@ -3,7 +3,8 @@
 from sqlmodel import SQLModel
 
 from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
-from gangway.auth.models import AuthSession, LoginThrottle, Merchant
+from gangway.auth.models import AuthSession, Merchant
+from gangway.core.ratelimit import RateLimit
 from gangway.onboarding.models import LinkAudit
 from gangway.webhooks.models import InboxEvent, SyncState
 
@@ -16,8 +17,8 @@ __all__ = [
     "ConnectedAccount",
     "InboxEvent",
     "LinkAudit",
-    "LoginThrottle",
     "Merchant",
+    "RateLimit",
     "SyncState",
     "metadata",
 ]

@@ -11,12 +11,23 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stripe_emulator import accounts, controls, event_api, hosted, links, scenarios
+from stripe_emulator import (
+    account_sessions,
+    accounts,
+    controls,
+    embedded,
+    event_api,
+    hosted,
+    links,
+    login_links,
+    scenarios,
+)
 from stripe_emulator.config import EmulatorConfig
 from stripe_emulator.controls import ControlError
-from stripe_emulator.errors import ApiError
+from stripe_emulator.embedded import EmbeddedError
+from stripe_emulator.errors import ApiError, is_v1
 from stripe_emulator.events import DeliveryWorker
-from stripe_emulator.gate import ApiGate
+from stripe_emulator.gate import API_PREFIXES, ApiGate
 from stripe_emulator.runtime import Emulator
 
 ROUTERS = (
@@ -24,6 +35,9 @@ ROUTERS = (
     links.router,
     event_api.router,
     hosted.router,
+    account_sessions.router,
+    login_links.router,
+    embedded.router,
     controls.router,
     scenarios.router,
 )
@@ -34,7 +48,10 @@ def create_app(config: EmulatorConfig | None = None) -> FastAPI:
     emu = Emulator(config)
     app = FastAPI(
         title="Stripe emulator",
-        description="Stateful stand-in for Stripe's v2 core APIs. See docs/emulator.md.",
+        description=(
+            "Stateful stand-in for Stripe's v2 core APIs, Account Sessions, login links and "
+            "Connect.js. See docs/emulator.md."
+        ),
         lifespan=_lifespan(emu),
         docs_url="/_emulator/docs",
         openapi_url="/_emulator/openapi.json",
@@ -43,6 +60,8 @@ def create_app(config: EmulatorConfig | None = None) -> FastAPI:
     app.state.emulator = emu
     app.state.config = config
     app.add_middleware(ApiGate, emulator=emu)
+    # Outermost: the Connect.js stand-in is called from the platform's pages (another origin).
+    app.add_middleware(embedded.ConnectJsCors)
     _add_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)
@@ -85,7 +104,11 @@ def _lifespan(emu: Emulator) -> Callable[[FastAPI], AbstractAsyncContextManager[
 
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> Response:
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return exc.response(v1=is_v1(request.url.path))
+
+    @app.exception_handler(EmbeddedError)
+    async def embedded_error(_: Request, exc: EmbeddedError) -> Response:
         return exc.response()
 
     @app.exception_handler(ControlError)
@@ -94,11 +117,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if not request.url.path.startswith("/v2/"):
+        if not request.url.path.startswith(API_PREFIXES):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         if exc.status_code in (404, 405):
             code = "not_found" if exc.status_code == 404 else "method_not_allowed"
             message = f"Unrecognized request URL ({request.method}: {request.url.path})."
         else:
             code, message = "invalid_request", str(exc.detail)
-        return ApiError(exc.status_code, code, message).response()
+        return ApiError(exc.status_code, code, message).response(v1=is_v1(request.url.path))

@@ -1,8 +1,9 @@
-"""v2 error bodies and the exception carrying them.
+"""API error bodies and the exception carrying them.
 
-A body is exactly the contract's ``v2.error``: ``{"error": {"type", "code", "message"}}``
-(the schema's other optional fields, ``doc_url`` and ``user_message``, are not used). v2 errors
-have no ``param`` field: the parameter is named in the message.
+On ``/v2`` a body is exactly the contract's ``v2.error``: ``{"error": {"type", "code",
+"message"}}`` (the schema's other optional fields, ``doc_url`` and ``user_message``, are not
+used). v2 errors have no ``param`` field: the parameter is named in the message. On ``/v1`` the
+body is v1's: the same fields plus ``param`` when one parameter is at fault.
 """
 
 from __future__ import annotations
@@ -31,11 +32,27 @@ class ApiError(Exception):
         self.type = type_
         self.param = param
 
-    def body(self) -> dict[str, Any]:
-        return {"error": {"type": self.type, "code": self.code, "message": self.message}}
+    def body(self, *, v1: bool = False) -> dict[str, Any]:
+        error: dict[str, Any] = {"type": self.type, "code": self.code, "message": self.message}
+        if v1 and self.param is not None:
+            error["param"] = self.param
+        return {"error": error}
 
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status)
+    def body_for(self, path: str) -> dict[str, Any]:
+        """The v1 or v2 body, by the request path."""
+        return self.body(v1=is_v1(path))
+
+    def response(self, *, v1: bool = False) -> JSONResponse:
+        return JSONResponse(self.body(v1=v1), status_code=self.status)
+
+
+def is_v1(path: str) -> bool:
+    return path.startswith("/v1/")
+
+
+def resource_missing(kind: str, ident: str, param: str | None = None) -> ApiError:
+    """v1's 404: ``resource_missing``, ``No such account: 'acct_...'``."""
+    return ApiError(404, "resource_missing", f"No such {kind}: '{ident}'", param=param)
 
 
 def not_found(kind: str, ident: str) -> ApiError:

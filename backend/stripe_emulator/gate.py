@@ -1,9 +1,10 @@
-"""The ASGI gate in front of ``/v2``: fault injection, API-key auth, ``Stripe-Version``,
-idempotency-key replay, and the ``Request-Id`` / ``Stripe-Version`` response headers.
+"""The ASGI gate in front of the API (``/v1`` and ``/v2``): fault injection, API-key auth,
+``Stripe-Version``, idempotency-key replay, and the ``Request-Id`` / ``Stripe-Version``
+response headers.
 
 A request passes the steps in order; a step that answers the request itself raises
-:class:`_Answer`, which the gate sends back. The same ``Request-Id`` and ``Stripe-Version``
-headers go on every ``/v2`` response, whoever produced it.
+:class:`_Answer`, which the gate sends back (an error in the v1 or v2 shape, by the path). The
+same ``Request-Id`` and ``Stripe-Version`` headers go on every API response, whoever produced it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from stripe_emulator.store import new_id
 
 log = logging.getLogger("stripe_emulator.gate")
 _VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
+#: The paths the gate guards: Stripe's API, v1 (Account Sessions, login links) and v2.
+API_PREFIXES = ("/v1/", "/v2/")
 Headers = list[tuple[bytes, bytes]]
 
 
@@ -34,20 +37,32 @@ class DroppedConnection(Exception):
 class _Answer(Exception):
     """A gate step answers the request itself (an error, or a replayed response)."""
 
-    def __init__(self, status: int, body: dict[str, Any], headers: Headers | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        body: dict[str, Any] | None,
+        headers: Headers | None = None,
+        error: ApiError | None = None,
+    ) -> None:
         super().__init__(status)
         self.status = status
         self.body = body
         self.headers = headers or []
+        self.api_error = error
 
     @classmethod
     def error(cls, error: ApiError, headers: Headers | None = None) -> _Answer:
-        return cls(error.status, error.body(), headers)
+        return cls(error.status, None, headers, error)
+
+    def payload(self, path: str) -> dict[str, Any]:
+        if self.api_error is not None:
+            return self.api_error.body_for(path)
+        return self.body or {}
 
 
 @dataclass
 class _Exchange:
-    """One ``/v2`` request: its buffered body, headers and the response headers we add."""
+    """One API request: its buffered body, headers and the response headers we add."""
 
     scope: Scope
     receive: Receive
@@ -120,7 +135,7 @@ class ApiGate:
         self.in_flight: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not str(scope["path"]).startswith("/v2/"):
+        if scope["type"] != "http" or not str(scope["path"]).startswith(API_PREFIXES):
             await self.app(scope, receive, send)
             return
         exchange = await _Exchange.open(scope, receive, send, self.emu.config.default_api_version)
@@ -130,7 +145,7 @@ class ApiGate:
             _check_version(exchange.version)
             idempotency = self._idempotency(exchange, api_key)
         except _Answer as answer:
-            await exchange.respond(answer.status, answer.body, answer.headers)
+            await exchange.respond(answer.status, answer.payload(exchange.path), answer.headers)
             return
         await self._forward(exchange, api_key, idempotency)
 
@@ -216,10 +231,10 @@ class ApiGate:
         except Exception:
             if captured.started:
                 raise
-            # An unexpected failure still answers with a v2 error body, as Stripe does.
+            # An unexpected failure still answers with an error body, as Stripe does.
             log.exception("unhandled error in %s %s", exchange.method, exchange.path)
             error = internal_error()
-            await exchange.respond(error.status, error.body(), [])
+            await exchange.respond(error.status, error.body_for(exchange.path), [])
             return
         finally:
             if idempotency is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
@@ -11,11 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stripe_emulator import requirements as req
 from stripe_emulator import submission
-from stripe_emulator.catalogue import FormField
 from stripe_emulator.common import emulator
 from stripe_emulator.runtime import Emulator
 from stripe_emulator.store import new_id
-from stripe_emulator.submission import Collection
+from stripe_emulator.submission import Collection, FormInput
 
 router = APIRouter()
 
@@ -40,7 +38,8 @@ button[value=save]{background:#fff;color:#635bff}
 """
 
 
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+def page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    """A small HTML page in the emulator's style (``no-store``)."""
     html = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -55,7 +54,7 @@ def _redirect(url: str) -> Response:
 
 
 def _invalid_link() -> HTMLResponse:
-    return _page(
+    return page(
         "Link not valid",
         "<h1>This link is not valid</h1><p>Ask the platform that sent you here for a new link.</p>",
         status=404,
@@ -83,31 +82,7 @@ def _collection(emu: Emulator, record: dict[str, Any], link: dict[str, Any]) -> 
     )
 
 
-@dataclass
-class _Input:
-    """One input as the form renders it."""
-
-    field: FormField
-    required: bool
-    error: str | None
-    test_data: bool
-    #: secrets with an error are asked again, not shown as "on file"
-    reenter: bool
-
-
-def _initial_value(record: dict[str, Any], item: _Input, submitted: dict[str, str] | None) -> str:
-    f = item.field
-    on_file = None if item.reenter else req.field_value(record, f)
-    if submitted is not None:
-        return submitted.get(f.name, "")
-    if f.kind == "secret":
-        return "" if on_file else (f.test_value if item.test_data else "")
-    if on_file is not None:
-        return on_file
-    return f.test_value if item.test_data else ""
-
-
-def _attributes(fid: str, item: _Input, hint: str) -> list[str]:
+def _attributes(fid: str, item: FormInput, hint: str) -> list[str]:
     described = [
         x for x in (f"{fid}-hint" if hint else "", f"{fid}-error" if item.error else "") if x
     ]
@@ -125,27 +100,18 @@ def _attributes(fid: str, item: _Input, hint: str) -> list[str]:
     return attrs
 
 
-def _input(record: dict[str, Any], item: _Input, submitted: dict[str, str] | None) -> str:
+def _input(record: dict[str, Any], item: FormInput, submitted: dict[str, str] | None) -> str:
     f = item.field
     fid = _field_id(f.name)
-    on_file = None if item.reenter else req.field_value(record, f)
-    hint = (
-        f"On file, ending in {on_file[-4:]}. Leave blank to keep it."
-        if f.kind == "secret" and on_file
-        else ""
-    )
-    value = _initial_value(record, item, submitted)
+    hint = item.hint(record)
+    value = item.initial_value(record, submitted)
     attrs = " ".join(_attributes(fid, item, hint))
     extras = f'<p class="hint" id="{fid}-hint">{escape(hint)}</p>' if hint else ""
     if item.error:
         extras += f'<p class="error" id="{fid}-error">{escape(item.error)}</p>'
     label = f'<label for="{fid}">{escape(f.label)}</label>'
     if f.input_type == "checkbox":
-        checked = (
-            value == f.test_value
-            if submitted is not None
-            else (on_file is not None or item.test_data)
-        )
+        checked = item.checked(record, submitted)
         return (
             f'<div class="field check"><input type="checkbox" value="{escape(f.test_value)}" '
             f"{attrs}{' checked' if checked else ''}> {label}{extras}</div>"
@@ -154,33 +120,6 @@ def _input(record: dict[str, Any], item: _Input, submitted: dict[str, str] | Non
         f'<div class="field">{label}'
         f'<input type="{f.input_type}" value="{escape(value)}" {attrs}>{extras}</div>'
     )
-
-
-def _inputs(
-    record: dict[str, Any], wanted: Collection, errors: dict[str, str], onboarding: bool
-) -> dict[str, list[_Input]]:
-    """The form's inputs by group: each distinct input once, with the errors Stripe reported
-    on the entries it satisfies."""
-    entry_errors: dict[str, list[dict[str, str]]] = record["_emu"]["errors"]
-    groups: dict[str, list[_Input]] = {}
-    required = {f.name for f in wanted.required_fields()}
-    for spec in wanted.specs():
-        reported = " ".join(e["description"] for e in entry_errors.get(spec.description, []))
-        for index, f in enumerate(spec.fields):
-            group = groups.setdefault(spec.group, [])
-            if any(i.field.name == f.name for items in groups.values() for i in items):
-                continue
-            is_required = f.name in required
-            group.append(
-                _Input(
-                    f,
-                    required=is_required,
-                    error=errors.get(f.name) or (reported if index == 0 and reported else None),
-                    test_data=onboarding or is_required,
-                    reenter=bool(reported) and f.kind == "secret",
-                )
-            )
-    return {name: items for name, items in groups.items() if items}
 
 
 def _header(
@@ -226,7 +165,7 @@ def _render_form(
     parts = _header(record, kind, errors, wanted.verifying)
     parts.append(f'<form method="post" action="/hosted/onboarding/{escape(link["_token"])}">')
     parts.append(f'<input type="hidden" name="session" value="{escape(link["session"] or "")}">')
-    groups = _inputs(record, wanted, errors, onboarding=kind == "account_onboarding")
+    groups = submission.form_inputs(record, wanted, errors, onboarding=kind == "account_onboarding")
     if not groups:
         parts.append("<p>Stripe doesn't need anything else from you right now.</p>")
     for group, items in groups.items():
@@ -238,7 +177,7 @@ def _render_form(
         "</div></form>"
     )
     title = "Update your account" if kind == "account_update" else "Set up payments"
-    return _page(title, "".join(parts), status=status)
+    return page(title, "".join(parts), status=status)
 
 
 @router.get("/hosted/onboarding/{token}", response_model=None)
@@ -272,36 +211,32 @@ async def submit_link(token: str, request: Request) -> Response:
             return _redirect(options["refresh_url"])
         record = emu.state.accounts[link["account"]]
         emu.refresh(record)
-        wanted = _collection(emu, record, link)
-        values = {f.name: str(form.get(f.name) or "").strip() for f in wanted.fields()}
-        saving = form.get("action") == "save"
-        ip = request.client.host if request.client else "127.0.0.1"
-        ctx = submission.context(emu, record, ip, request.headers.get("user-agent", ""))
-        checked = {} if saving else submission.missing(record, wanted, values)
-        result = submission.apply(record, wanted, values, ctx, checked)
-        if result.errors:
+        received = submission.receive(
+            emu,
+            record,
+            _collection(emu, record, link),
+            form,
+            saving=form.get("action") == "save",
+            ip=request.client.host if request.client else "127.0.0.1",
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        if received.errors:
             return _render_form(
-                emu, record, link, submitted=values, errors=result.errors, status=400
+                emu, record, link, submitted=received.values, errors=received.errors, status=400
             )
-        _finish(emu, record, link, result, ctx["now"], saving)
+        _finish(emu, record, link, received)
         return_url = options.get("return_url")
     if not return_url:
-        return _page("Done", "<h1>All done</h1><p>You can close this window.</p>")
+        return page("Done", "<h1>All done</h1><p>You can close this window.</p>")
     return _redirect(return_url)
 
 
 def _finish(
-    emu: Emulator,
-    record: dict[str, Any],
-    link: dict[str, Any],
-    result: submission.Submission,
-    now_text: str,
-    saving: bool,
+    emu: Emulator, record: dict[str, Any], link: dict[str, Any], received: submission.Received
 ) -> None:
     """Commit what was submitted (a save with nothing in it leaves the account untouched) and
     record ``v2.core.account_link.returned``; the link is then used up."""
-    if result.touched or not saving:
-        submission.commit(emu, record, result, now_text)
+    submission.accept(emu, record, received)
     emu.record_event(
         "v2.core.account_link.returned",
         account_id=record["id"],

@@ -29,6 +29,11 @@ class State:
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: link token -> link record
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: sha256 of an Account Session's client secret -> session record (the secret itself is
+    #: never kept: the Connect.js stand-in looks a session up by the hash)
+    account_sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Express dashboard login link token -> login link record
+    login_links: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: events in creation order (full v2.core.event bodies)
     events: list[dict[str, Any]] = field(default_factory=list)
     #: destination id -> destination record (includes its signing secret)

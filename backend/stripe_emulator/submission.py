@@ -1,13 +1,15 @@
 """Submitting information the way the hosted onboarding form does.
 
-Used by the hosted pages (:mod:`stripe_emulator.hosted`) and by the ``submit`` scenario
-control: pick what a link collects, check and apply submitted values to a copy of the
+Used by the hosted pages (:mod:`stripe_emulator.hosted`), the Connect.js stand-in
+(:mod:`stripe_emulator.embedded`) and the ``submit`` scenario control: pick what a form
+collects and how its inputs start out, check and apply submitted values to a copy of the
 account, then commit the copy, note what was provided and end the account's fresh shape.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,9 +45,11 @@ def collection(
     fields: str = "currently_due",
     future_requirements: str = "omit",
     update: bool = False,
+    exclude: Iterable[str] = (),
 ) -> Collection:
     """``fields``: ``currently_due`` (which includes ``past_due``) or ``eventually_due`` too;
-    ``future_requirements``: ``include`` adds open future requirements."""
+    ``future_requirements``: ``include`` adds open future requirements; ``exclude``: entries
+    (descriptions) this form does not collect."""
     derived = req.compute(record, emu.now(), emu.config)
     statuses = {"currently_due", "past_due"}
     if fields == "eventually_due":
@@ -55,19 +59,90 @@ def collection(
     wanted = [d for d, status in derived.open_user.items() if status in statuses]
     if include_future:
         wanted += [d for d in derived.open_future if d not in wanted]
-    outstanding = [catalogue[d] for d in wanted if d in catalogue]
+    skipped = set(exclude)
+    outstanding = [catalogue[d] for d in wanted if d in catalogue and d not in skipped]
     on_file: list[Spec] = []
     if update:
         candidates = list(req.current_specs(record))
         if include_future:
             candidates += [catalogue[d] for d in derived.open_future if d in catalogue]
-        on_file = [s for s in candidates if s not in outstanding and req.is_provided(record, s)]
+        on_file = [
+            s
+            for s in candidates
+            if s not in outstanding and s.description not in skipped and req.is_provided(record, s)
+        ]
     verifying = [
         e["description"]
         for e in derived.requirements["entries"]
         if e["awaiting_action_from"] == "stripe"
     ]
     return Collection(outstanding, on_file, verifying)
+
+
+@dataclass
+class FormInput:
+    """One input as a form renders it."""
+
+    field: FormField
+    required: bool
+    error: str | None
+    test_data: bool
+    #: secrets with an error are asked again, not shown as "on file"
+    reenter: bool
+
+    def on_file(self, record: dict[str, Any]) -> str | None:
+        return None if self.reenter else req.field_value(record, self.field)
+
+    def hint(self, record: dict[str, Any]) -> str:
+        """Secrets on file are never shown: the form says how they end."""
+        on_file = self.on_file(record)
+        if self.field.kind == "secret" and on_file:
+            return f"On file, ending in {on_file[-4:]}. Leave blank to keep it."
+        return ""
+
+    def initial_value(self, record: dict[str, Any], submitted: Mapping[str, str] | None) -> str:
+        f = self.field
+        on_file = self.on_file(record)
+        if submitted is not None:
+            return submitted.get(f.name, "")
+        if f.kind == "secret":
+            return "" if on_file else (f.test_value if self.test_data else "")
+        if on_file is not None:
+            return on_file
+        return f.test_value if self.test_data else ""
+
+    def checked(self, record: dict[str, Any], submitted: Mapping[str, str] | None) -> bool:
+        """For a checkbox: whether it starts out ticked."""
+        if submitted is not None:
+            return submitted.get(self.field.name, "") == self.field.test_value
+        return self.on_file(record) is not None or self.test_data
+
+
+def form_inputs(
+    record: dict[str, Any], wanted: Collection, errors: Mapping[str, str], onboarding: bool
+) -> dict[str, list[FormInput]]:
+    """A form's inputs by group: each distinct input once, with the errors Stripe reported
+    on the entries it satisfies. ``onboarding`` pre-fills new fields with test data."""
+    entry_errors: dict[str, list[dict[str, str]]] = record["_emu"]["errors"]
+    groups: dict[str, list[FormInput]] = {}
+    required = {f.name for f in wanted.required_fields()}
+    for spec in wanted.specs():
+        reported = " ".join(e["description"] for e in entry_errors.get(spec.description, []))
+        for index, f in enumerate(spec.fields):
+            group = groups.setdefault(spec.group, [])
+            if any(i.field.name == f.name for items in groups.values() for i in items):
+                continue
+            is_required = f.name in required
+            group.append(
+                FormInput(
+                    f,
+                    required=is_required,
+                    error=errors.get(f.name) or (reported if index == 0 and reported else None),
+                    test_data=onboarding or is_required,
+                    reenter=bool(reported) and f.kind == "secret",
+                )
+            )
+    return {name: items for name, items in groups.items() if items}
 
 
 def context(emu: Emulator, record: dict[str, Any], ip: str, user_agent: str) -> dict[str, str]:
@@ -146,3 +221,41 @@ def with_test_data(wanted: Collection, overrides: dict[str, str] | None = None) 
     values = {f.name: f.test_value for f in wanted.fields() if f in wanted.required_fields()}
     values.update(overrides or {})
     return values
+
+
+@dataclass
+class Received:
+    """A form post, checked and applied to a copy of the account (not yet committed)."""
+
+    values: dict[str, str]
+    result: Submission
+    now_text: str
+    saving: bool
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return self.result.errors
+
+
+def receive(
+    emu: Emulator,
+    record: dict[str, Any],
+    wanted: Collection,
+    posted: Mapping[str, Any],
+    *,
+    saving: bool,
+    ip: str,
+    user_agent: str,
+) -> Received:
+    """Take the form's inputs from ``posted``; **Submit** needs every required one, **Save for
+    later** (``saving``) takes whatever is there."""
+    values = {f.name: str(posted.get(f.name) or "").strip() for f in wanted.fields()}
+    ctx = context(emu, record, ip, user_agent)
+    checked = {} if saving else missing(record, wanted, values)
+    return Received(values, apply(record, wanted, values, ctx, checked), ctx["now"], saving)
+
+
+def accept(emu: Emulator, record: dict[str, Any], received: Received) -> None:
+    """Commit a form post without errors (a save with nothing in it leaves the account as is)."""
+    if received.result.touched or not received.saving:
+        commit(emu, record, received.result, received.now_text)

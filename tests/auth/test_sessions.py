@@ -21,9 +21,20 @@ def _cookie_header(response: httpx.Response) -> str:
     return headers[0]
 
 
-async def test_session_cookie_attributes_over_http(client: httpx.AsyncClient) -> None:
-    response = await client.get("/api/auth/session")
-    assert response.status_code == 200
+async def _signup(client: httpx.AsyncClient, email: str) -> httpx.Response:
+    response = await post(
+        client,
+        "/api/auth/signup",
+        {"email": email, "password": STRONG_PASSWORD, "business_name": "Acme"},
+    )
+    assert response.status_code == 201, response.text
+    return response
+
+
+async def test_session_cookie_attributes_over_http(
+    client: httpx.AsyncClient, unique_email: Callable[[], str]
+) -> None:
+    response = await _signup(client, unique_email())
     cookie = _cookie_header(response)
     name, _, rest = cookie.partition("=")
     assert name == "gangway_session"
@@ -39,14 +50,41 @@ async def test_session_cookie_attributes_over_http(client: httpx.AsyncClient) ->
     assert len(token) >= 43
 
 
+async def test_anonymous_visitors_store_nothing(client: httpx.AsyncClient, app: Any) -> None:
+    """GET /api/auth/session before sign-in: a CSRF cookie, no session row, no session cookie."""
+    for _ in range(5):
+        response = await client.get("/api/auth/session")
+        assert response.status_code == 200
+        assert response.json()["merchant"] is None
+    cookie = _cookie_header(response)
+    assert cookie.startswith("gangway_csrf=")
+    assert "httponly" in cookie.lower()
+    assert "samesite=strict" in cookie.lower()
+    assert "gangway_session" not in response.cookies
+    # The visitor keeps one token across reads (the cookie carries it).
+    assert response.json()["csrf_token"] == response.cookies["gangway_csrf"]
+    db: Database = app.state.services.db
+    async with db.read() as session:
+        rows = (await session.execute(sa.text("SELECT count(*) FROM sessions"))).scalar_one()
+    assert rows == 0
+
+
 async def test_session_cookie_is_secure_host_prefixed_over_https(
-    app_factory: Callable[[Settings], Any], make_settings: Callable[..., Settings]
+    app_factory: Callable[[Settings], Any],
+    make_settings: Callable[..., Settings],
+    unique_email: Callable[[], str],
 ) -> None:
     app = await app_factory(make_settings(public_base_url="https://app.example.com"))
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="https://app.example.com"
+        transport=httpx.ASGITransport(app=app),
+        base_url="https://app.example.com",
+        headers={"Sec-Fetch-Site": "same-origin"},
     ) as client:
-        response = await client.get("/api/auth/session")
+        anonymous = await client.get("/api/auth/session")
+        csrf_cookie = _cookie_header(anonymous)
+        assert csrf_cookie.startswith("__Host-gangway_csrf=")
+        assert "; secure" in csrf_cookie.lower()
+        response = await _signup(client, unique_email())
     cookie = _cookie_header(response)
     assert cookie.startswith("__Host-gangway_session=")
     lowered = cookie.lower()
@@ -58,8 +96,10 @@ async def test_session_cookie_is_secure_host_prefixed_over_https(
     assert response.headers["strict-transport-security"].startswith("max-age=")
 
 
-async def test_only_the_token_hash_is_stored(client: httpx.AsyncClient, app: Any) -> None:
-    response = await client.get("/api/auth/session")
+async def test_only_the_token_hash_is_stored(
+    client: httpx.AsyncClient, app: Any, unique_email: Callable[[], str]
+) -> None:
+    response = await _signup(client, unique_email())
     token = response.cookies["gangway_session"]
     db: Database = app.state.services.db
     async with db.read() as session:
@@ -73,27 +113,24 @@ async def test_login_rotates_the_session(
     client: httpx.AsyncClient, app: Any, unique_email: Callable[[], str]
 ) -> None:
     email = unique_email()
-    await signup(client, email)
-    await post(client, "/api/auth/logout")
-    # A pre-login session...
-    pre = await client.get("/api/auth/session")
-    pre_token = pre.cookies["gangway_session"]
-    pre_csrf = pre.json()["csrf_token"]
+    first = await _signup(client, email)
+    old_token = first.cookies["gangway_session"]
+    old_csrf = first.json()["csrf_token"]
+    # Signing in again (a planted or stale session, say) gives a brand-new session...
     login = await client.post(
         "/api/auth/login",
         json={"email": email, "password": STRONG_PASSWORD},
-        headers={"X-CSRF-Token": pre_csrf},
+        headers={"X-CSRF-Token": old_csrf},
     )
     assert login.status_code == 200, login.text
     new_token = login.cookies["gangway_session"]
-    assert new_token != pre_token
-    assert login.json()["csrf_token"] != pre_csrf
+    assert new_token != old_token
+    assert login.json()["csrf_token"] != old_csrf
     assert login.json()["merchant"]["email"] == email
-    # ...is dead after login: the old cookie is no longer a session at all.
-    async with make_client(app, cookies={"gangway_session": pre_token}) as stale:
+    # ...and the old cookie is no longer a session at all.
+    async with make_client(app, cookies={"gangway_session": old_token}) as stale:
         me = await stale.get("/api/auth/session")
         assert me.json()["merchant"] is None
-        assert me.cookies["gangway_session"] != pre_token
         assert (await stale.get("/api/account")).status_code == 401
 
 

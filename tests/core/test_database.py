@@ -63,8 +63,7 @@ async def test_sqlite_writes_begin_immediate(tmp_path: Path) -> None:
 async def test_a_failed_write_rolls_back(settings: Settings) -> None:
     db = Database.from_settings(settings)
     insert = sa.text(
-        "INSERT INTO login_throttles (key, failures, window_started_at) "
-        "VALUES ('k', 1, CURRENT_TIMESTAMP)"
+        "INSERT INTO rate_limits (key, hits, window_started_at) VALUES ('k', 1, CURRENT_TIMESTAMP)"
     )
 
     async def write_then_fail() -> None:
@@ -75,9 +74,7 @@ async def test_a_failed_write_rolls_back(settings: Settings) -> None:
     with pytest.raises(RuntimeError):
         await write_then_fail()
     async with db.read() as session:
-        count = (
-            await session.execute(sa.text("SELECT count(*) FROM login_throttles"))
-        ).scalar_one()
+        count = (await session.execute(sa.text("SELECT count(*) FROM rate_limits"))).scalar_one()
     await db.dispose()
     assert count == 0
 
@@ -86,7 +83,7 @@ async def test_fifty_concurrent_signups_all_land(
     app_factory: Callable[[Settings], Any], make_settings: Callable[..., Settings]
 ) -> None:
     """On SQLite this is a file-backed database: no "database is locked", all fifty exist."""
-    app = await app_factory(make_settings())
+    app = await app_factory(make_settings(signups_per_ip_per_hour=100))
 
     async def one(i: int) -> int:
         async with make_client(app) as client:

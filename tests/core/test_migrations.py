@@ -46,7 +46,7 @@ async def test_upgrade_to_head_then_downgrade_to_base(test_db: TestDatabase) -> 
     config = alembic_config(_settings(test_db))
     await anyio.to_thread.run_sync(command.upgrade, config, "head")
     tables = await _tables(test_db)
-    assert {"merchants", "sessions", "login_throttles", "alembic_version"} <= tables
+    assert {"merchants", "sessions", "rate_limits", "alembic_version"} <= tables
     assert set(metadata.tables) <= tables
     await anyio.to_thread.run_sync(command.downgrade, config, "base")
     assert await _tables(test_db) <= {"alembic_version"}

@@ -40,6 +40,9 @@ export const BFF_ENV: Record<string, string> = {
   GANGWAY_PUBLIC_BASE_URL: BFF_URL,
   GANGWAY_FRONTEND_DIST: join(REPO_ROOT, 'frontend/dist'),
   GANGWAY_LOG_FORMAT: 'console',
+  // Shown when only support can help (rejected, closed, Stripe's contact_stripe).
+  GANGWAY_SUPPORT_EMAIL: 'support@gangway.example',
+  GANGWAY_SUPPORT_URL: 'https://help.gangway.example/contact',
 };
 
 export const EMULATOR_ARGS = [

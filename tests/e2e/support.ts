@@ -13,6 +13,10 @@ export const HEADLINES = {
   pending_verification: 'Stripe is verifying your information',
   restricted: 'Your account is restricted',
   complete: 'Onboarding complete',
+  complete_with_upcoming: 'Onboarding complete, with upcoming requirements',
+  rejected: "Stripe can't support this account",
+  closed: 'This Stripe account is closed',
+  contact_support: 'Contact support to restore your account',
 } as const;
 
 export const ACTION_LABELS = {

@@ -3,14 +3,17 @@ or a sync bring them in, and the status, the links and the refresh redirect foll
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support.api import post
+from tests.support.api import make_client, post, signup
 from tests.support.emulator_server import EmulatorHandle
 from tests.support.polling import eventually
+from tests.support.settings import BffFactory
 
 
 async def _account_id(client: httpx.AsyncClient) -> str:
@@ -78,23 +81,29 @@ async def test_no_link_is_offered_or_minted_when_none_can_help(
 
 
 async def test_refresh_mints_nothing_once_nothing_is_left_to_do(
-    onboarded_merchant: httpx.AsyncClient, emulator: EmulatorHandle
+    make_bff: BffFactory, emulator: EmulatorHandle, unique_email: Callable[[], str]
 ) -> None:
     """The Back-button trap: a used link goes to refresh, which must not open a fresh form."""
-    account_id = await _account_id(onboarded_merchant)
-    await _control(emulator, f"/_emulator/accounts/{account_id}/submit", {})
-    await onboarded_merchant.get("/connect/return")
+    bff = await make_bff(manual_sync_interval=timedelta(0))
+    async with make_client(bff) as merchant:
+        await signup(merchant, unique_email())
+        assert (await post(merchant, "/api/account", {"country": "US"})).status_code == 201
+        account_id = await _account_id(merchant)
+        await _control(
+            emulator, f"/_emulator/accounts/{account_id}/submit", {"fields": "eventually_due"}
+        )
+        await merchant.get("/connect/return")
 
-    async def status() -> dict[str, Any]:
-        body: dict[str, Any] = (await onboarded_merchant.get("/api/onboarding/status")).json()
-        if body["state"] != "complete":
-            await onboarded_merchant.get("/connect/return")  # re-reads Stripe, like a retry
-        return body
+        async def status() -> dict[str, Any]:
+            body: dict[str, Any] = (await merchant.get("/api/onboarding/status")).json()
+            if body["state"] != "complete":
+                await merchant.get("/connect/return")  # re-reads Stripe, like a retry
+            return body
 
-    await eventually(status, lambda s: s["state"] == "complete", what="complete")
-    refresh = await onboarded_merchant.get("/connect/refresh")
-    assert refresh.status_code == 303
-    assert refresh.headers["location"] == "/onboarding?notice=nothing-to-do"
+        await eventually(status, lambda s: s["state"] == "complete", what="complete")
+        refresh = await merchant.get("/connect/refresh")
+        assert refresh.status_code == 303
+        assert refresh.headers["location"] == "/onboarding?notice=nothing-to-do"
 
 
 async def test_refresh_still_mints_while_something_is_due(

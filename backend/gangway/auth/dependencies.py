@@ -10,6 +10,7 @@ from fastapi.security import APIKeyCookie, APIKeyHeader
 
 from gangway.auth.models import Merchant
 from gangway.auth.service import AuthService, LiveSession
+from gangway.core.config import Settings
 from gangway.core.deps import SettingsDep
 from gangway.core.errors import CsrfFailed, Unauthorized, UnsupportedMediaType
 
@@ -91,5 +92,17 @@ async def csrf_protect(
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise UnsupportedMediaType("Send a JSON body with Content-Type: application/json.")
-    if session is None or not token or not hmac.compare_digest(token, session.row.csrf_token):
+    expected = session.row.csrf_token if session else pre_sign_in_token(request, settings)
+    if not expected or not token or not hmac.compare_digest(token, expected):
         raise CsrfFailed("Missing or wrong X-CSRF-Token; fetch GET /api/auth/session first.")
+
+
+def pre_sign_in_token(request: Request, settings: Settings) -> str | None:
+    """The CSRF token of a visitor who is not signed in, from its cookie (if well-formed).
+
+    A double-submit token: the SPA reads it from ``GET /api/auth/session`` and echoes it in
+    ``X-CSRF-Token``. Over HTTPS the cookie has the ``__Host-`` prefix, so no subdomain can
+    plant one; with Fetch Metadata and the JSON-only rule it stays as strong as a stored row.
+    """
+    value = request.cookies.get(settings.csrf_cookie_name)
+    return value if value and 20 <= len(value) <= 100 else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from gangway.auth.dependencies import AuthServiceDep, OptionalSessionDep
+from gangway.auth.dependencies import AuthServiceDep, OptionalSessionDep, pre_sign_in_token
 from gangway.auth.models import AuthSession, Merchant
 from gangway.auth.schemas import LoginRequest, MerchantPublic, SessionPublic, SignupRequest
-from gangway.auth.service import AuthService, IssuedSession
+from gangway.auth.service import AuthService, IssuedSession, new_csrf_token
 from gangway.core.config import Settings
+from gangway.core.db import utcnow
 from gangway.core.deps import SettingsDep
 from gangway.core.errors import problem_responses
 
@@ -41,23 +42,37 @@ def _public(service: AuthService, row: AuthSession, merchant: Merchant | None) -
 @router.get(
     "/session",
     name="get_session",
-    summary="The current session (starting a pre-sign-in session if there is none)",
+    summary="The current session, or a CSRF token for signing in",
     response_model=SessionPublic,
 )
 async def get_session(
-    response: Response, current: OptionalSessionDep, service: AuthServiceDep, settings: SettingsDep
+    request: Request,
+    response: Response,
+    current: OptionalSessionDep,
+    service: AuthServiceDep,
+    settings: SettingsDep,
 ) -> SessionPublic:
     """Who is signed in, when the session ends, and the CSRF token for POSTs.
 
-    With no live session this starts a pre-sign-in one (``merchant`` null) so the sign-in form
-    has a CSRF token; signing in replaces it.
+    Before sign-in (`merchant` null) the CSRF token is bound to a cookie, not to a stored
+    session: anonymous visitors leave nothing in the database.
     """
     response.headers["Cache-Control"] = "no-store"
-    if current is None:
-        issued = await service.issue_session(None, replacing=None)
-        _set_cookie(response, settings, issued)
-        return _public(service, issued.row, None)
-    return _public(service, current.row, current.merchant)
+    if current is not None:
+        return _public(service, current.row, current.merchant)
+    token = pre_sign_in_token(request, settings) or new_csrf_token()
+    response.set_cookie(
+        settings.csrf_cookie_name,
+        token,
+        max_age=int(settings.session_absolute_timeout.total_seconds()),
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
+    return SessionPublic(
+        merchant=None, csrf_token=token, expires_at=utcnow() + settings.session_absolute_timeout
+    )
 
 
 @router.post(
@@ -66,16 +81,18 @@ async def get_session(
     summary="Create a merchant and sign in",
     status_code=status.HTTP_201_CREATED,
     response_model=SessionPublic,
-    responses=problem_responses(409, 422),
+    responses=problem_responses(409, 422, 429),
 )
 async def signup(
     body: SignupRequest,
+    request: Request,
     response: Response,
     current: OptionalSessionDep,
     service: AuthServiceDep,
     settings: SettingsDep,
 ) -> SessionPublic:
-    merchant = await service.signup(body.email, body.password, body.business_name)
+    client_ip = request.client.host if request.client else "unknown"
+    merchant = await service.signup(body.email, body.password, body.business_name, client_ip)
     issued = await service.issue_session(merchant.id, replacing=current.row.id if current else None)
     _set_cookie(response, settings, issued)
     return _public(service, issued.row, merchant)

@@ -50,16 +50,3 @@ class AuthSession(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     last_seen_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
-
-
-class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins counted per key (``email:<addr>`` or ``ip:<addr>``) in a fixed window."""
-
-    __tablename__ = "login_throttles"
-
-    key: str = Field(primary_key=True, max_length=400)
-    failures: int = 0
-    window_started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    locked_until: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime, nullable=True)
-    )

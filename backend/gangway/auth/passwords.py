@@ -3,39 +3,38 @@
 from __future__ import annotations
 
 import anyio.to_thread
+import zxcvbn  # type: ignore[import-untyped]
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from gangway.core.config import Settings
 
 MIN_LENGTH = 12
-# The most common passwords of at least MIN_LENGTH characters in public breach lists, and
-# patterns that pass a length check yet are trivially guessed.
-_COMMON = {
-    "password1234",
-    "123456789012",
-    "qwertyuiopas",
-    "passwordpassword",
-    "iloveyou1234",
-    "1q2w3e4r5t6y",
-    "qwerty123456",
-    "administrator",
-    "letmein12345",
-    "welcome12345",
-    "changeme1234",
-}
+# zxcvbn's top score: at least 10^10 guesses, "strong protection from an offline slow-hash
+# scenario". Lower scores let through passwords such as "Summer2024!!".
+MIN_SCORE = 4
+# zxcvbn's cost grows with length; its authors advise scoring a bounded prefix.
+SCORED_PREFIX = 100
 
 
-def password_problem(password: str, email: str, min_length: int = MIN_LENGTH) -> str | None:
-    """Why ``password`` is too weak, or None when it is acceptable."""
+def password_problem(
+    password: str, email: str, min_length: int = MIN_LENGTH, business_name: str = ""
+) -> str | None:
+    """Why ``password`` is too weak, or None when it is acceptable (says why in words)."""
     if len(password) < min_length:
         return f"Use at least {min_length} characters."
-    lowered = password.lower()
-    if lowered in _COMMON or len(set(lowered)) < 4:
-        return "This password is too common or repetitive; choose another."
-    if email and email.split("@")[0] in lowered and len(email.split("@")[0]) >= 4:
+    local_part = email.split("@")[0] if email else ""
+    if len(local_part) >= 4 and local_part in password.lower():
         return "The password must not contain your email address."
-    return None
+    inputs = [x for x in (email, local_part, business_name) if x]
+    result = zxcvbn.zxcvbn(password[:SCORED_PREFIX], user_inputs=inputs)
+    if result["score"] >= MIN_SCORE:
+        return None
+    feedback = result["feedback"]
+    hints = " ".join([feedback.get("warning") or "", *feedback.get("suggestions", [])]).strip()
+    return "This password is too common or easy to guess. " + (
+        hints or "Add another word or two; uncommon words are better."
+    )
 
 
 class PasswordHasher:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from datetime import datetime
+
+from sqlalchemy import delete, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from gangway.auth.models import AuthSession, LoginThrottle, Merchant
+from gangway.auth.models import AuthSession, Merchant
 
 
 async def merchant_by_email(session: AsyncSession, email: str) -> Merchant | None:
@@ -31,6 +33,12 @@ async def delete_session(session: AsyncSession, session_id: int) -> None:
     await session.execute(delete(AuthSession).where(col(AuthSession.id) == session_id))
 
 
-async def throttles(session: AsyncSession, keys: list[str]) -> list[LoginThrottle]:
-    result = await session.execute(select(LoginThrottle).where(col(LoginThrottle.key).in_(keys)))
-    return list(result.scalars().all())
+async def delete_expired_sessions(
+    session: AsyncSession, now: datetime, idle_cutoff: datetime
+) -> int:
+    result = await session.execute(
+        delete(AuthSession).where(
+            or_(col(AuthSession.expires_at) <= now, col(AuthSession.last_seen_at) <= idle_cutoff)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

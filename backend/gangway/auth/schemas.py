@@ -9,7 +9,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is the
 # platform's business; we only reject what is plainly not an address.
-_EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+# Control characters (NUL among them) are refused: PostgreSQL cannot store NUL in text.
+_EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+_PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
 
 
 def _lower(value: str) -> str:
@@ -29,7 +31,8 @@ class SignupRequest(BaseModel):
     email: Email = Field(examples=["merchant@example.com"])
     password: str = Field(max_length=1024, description="At least 12 characters; not a common one.")
     business_name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_PRINTABLE),
     ]
 
 

@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from gangway.auth import repository
-from gangway.auth.models import AuthSession, LoginThrottle, Merchant
+from gangway.auth.models import AuthSession, Merchant
 from gangway.auth.passwords import PasswordHasher, password_problem
 from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
 from gangway.core.errors import Conflict, GangwayError, TooManyRequests, Unauthorized
+from gangway.core.ratelimit import RateLimiter
 
 logger = logging.getLogger("gangway.auth")
 
@@ -37,6 +38,14 @@ class InvalidCredentials(Unauthorized):
 
 class LoginThrottled(TooManyRequests):
     slug, title = "login-throttled", "Too many sign-in attempts"
+
+
+class SignupThrottled(TooManyRequests):
+    slug, title = "signup-throttled", "Too many sign-ups"
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def hash_token(token: str) -> str:
@@ -67,6 +76,7 @@ class AuthService:
     db: Database
     settings: Settings
     hasher: PasswordHasher
+    limiter: RateLimiter
 
     # --- sessions
 
@@ -78,7 +88,7 @@ class AuthService:
         now = utcnow()
         row = AuthSession(
             token_hash=hash_token(token),
-            csrf_token=secrets.token_urlsafe(32),
+            csrf_token=new_csrf_token(),
             merchant_id=merchant_id,
             created_at=now,
             last_seen_at=now,
@@ -108,13 +118,23 @@ class AuthService:
             await self.end_session(row)
             logger.info("auth.session.expired", extra={"session_id": row.id})
             return None
-        if touch and now - row.last_seen_at >= TOUCH_INTERVAL:
+        # Written at most every minute (reads stay reads), and well within a short idle timeout.
+        touch_every = min(TOUCH_INTERVAL, self.settings.session_idle_timeout / 4)
+        if touch and now - row.last_seen_at >= touch_every:
             async with self.db.write() as session:
                 live = await session.get(AuthSession, row.id)
                 if live is not None:
                     live.last_seen_at = now
             row.last_seen_at = now
         return LiveSession(row, merchant)
+
+    async def sweep_expired_sessions(self) -> int:
+        """Delete sessions past their absolute or idle expiry; how many (housekeeping)."""
+        now = utcnow()
+        async with self.db.write() as session:
+            return await repository.delete_expired_sessions(
+                session, now, now - self.settings.session_idle_timeout
+            )
 
     async def end_session(self, row: AuthSession) -> None:
         assert row.id is not None
@@ -131,9 +151,18 @@ class AuthService:
         async with self.db.read() as session:
             return await repository.merchant_by_email(session, email.strip().lower())
 
-    async def signup(self, email: str, password: str, business_name: str) -> Merchant:
-        if problem := password_problem(password, email, self.settings.password_min_length):
+    async def signup(
+        self, email: str, password: str, business_name: str, client_ip: str
+    ) -> Merchant:
+        if problem := password_problem(
+            password, email, self.settings.password_min_length, business_name
+        ):
             raise WeakPassword(problem)
+        await self._reserve(
+            [(f"signup-ip:{client_ip}", self.settings.signups_per_ip_per_hour)],
+            timedelta(hours=1),
+            SignupThrottled("Too many sign-ups from your network. Try again later."),
+        )
         password_hash = await self.hasher.hash(password)
         merchant = Merchant(email=email, business_name=business_name, password_hash=password_hash)
         try:
@@ -145,66 +174,46 @@ class AuthService:
         return merchant
 
     async def authenticate(self, email: str, password: str, client_ip: str) -> Merchant:
-        """Check credentials under throttling. Unknown emails cost the same as wrong passwords."""
-        keys = [f"email:{email}", f"ip:{client_ip}"]
-        await self._refuse_if_throttled(keys)
+        """Check credentials under throttling. Unknown emails cost the same as wrong passwords.
+
+        Each attempt first reserves a use of its email's and its IP's allowance (atomically,
+        so no burst of concurrent attempts gets more checks than the limit); a successful
+        sign-in gives the reservations back.
+        """
+        window = self.settings.login_throttle_window
+        email_key, ip_key = f"login-email:{email}", f"login-ip:{client_ip}"
+        await self._reserve(
+            [
+                (email_key, self.settings.login_max_failures_per_account),
+                (ip_key, self.settings.login_max_failures_per_ip),
+            ],
+            window,
+            LoginThrottled("Too many sign-in attempts. Wait a few minutes, then try again."),
+        )
         async with self.db.read() as session:
             merchant = await repository.merchant_by_email(session, email)
         ok = await self.hasher.verify(password, merchant.password_hash if merchant else None)
         if not ok or merchant is None:
-            await self._record_failure(keys)
             logger.info("auth.login.failed", extra={"known_email": merchant is not None})
             raise InvalidCredentials("Invalid email or password.")
-        await self._clear(keys[0])
+        await self.limiter.reset(email_key)
+        await self.limiter.release(ip_key)
         logger.info("auth.login.succeeded", extra={"merchant_id": merchant.id})
         return merchant
 
-    # --- throttling (fixed window per key, lock for the rest of the window once exceeded)
-
-    def _limit(self, key: str) -> int:
-        if key.startswith("email:"):
-            return self.settings.login_max_failures_per_account
-        return self.settings.login_max_failures_per_ip
-
-    async def _refuse_if_throttled(self, keys: list[str]) -> None:
-        now = utcnow()
-        async with self.db.read() as session:
-            rows = await repository.throttles(session, keys)
-        waits = [
-            row.locked_until - now for row in rows if row.locked_until and row.locked_until > now
-        ]
-        if waits:
-            retry_after = max(1, int(max(waits).total_seconds()) + 1)
-            logger.warning("auth.login.throttled", extra={"retry_after": retry_after})
-            raise LoginThrottled(
-                "Too many sign-in attempts. Wait a few minutes, then try again.",
-                retry_after=retry_after,
-            )
-
-    async def _record_failure(self, keys: list[str]) -> None:
-        try:
-            await self._count_failure(keys)
-        except IntegrityError:
-            # Another request created the same throttle row first (PostgreSQL); count again.
-            await self._count_failure(keys)
-
-    async def _count_failure(self, keys: list[str]) -> None:
-        now = utcnow()
-        window = self.settings.login_throttle_window
-        async with self.db.write() as session:
-            for key in keys:
-                row = await session.get(LoginThrottle, key)
-                if row is None or now - row.window_started_at >= window:
-                    if row is None:
-                        row = LoginThrottle(key=key, window_started_at=now)
-                        session.add(row)
-                    row.window_started_at, row.failures, row.locked_until = now, 0, None
-                row.failures += 1
-                if row.failures >= self._limit(key):
-                    row.locked_until = row.window_started_at + window
-
-    async def _clear(self, key: str) -> None:
-        async with self.db.write() as session:
-            row = await session.get(LoginThrottle, key)
-            if row is not None:
-                await session.delete(row)
+    async def _reserve(
+        self, keys: list[tuple[str, int]], window: timedelta, refusal: GangwayError
+    ) -> None:
+        """Reserve one use of every key, or none: raise ``refusal`` if any is used up."""
+        hits = [(key, await self.limiter.hit(key, limit, window)) for key, limit in keys]
+        refused = [hit for _, hit in hits if not hit.allowed]
+        if not refused:
+            return
+        for key, hit in hits:
+            if hit.allowed:
+                await self.limiter.release(key)
+        refusal.retry_after = max(hit.retry_after for hit in refused)
+        logger.warning(
+            "auth.throttled", extra={"slug": refusal.slug, "retry_after": refusal.retry_after}
+        )
+        raise refusal

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The API version stripe-python 16.1.0 pins; used when GANGWAY_STRIPE_API_VERSION is unset.
@@ -26,6 +26,17 @@ Collect = Literal["currently_due", "eventually_due"]
 # Whether an Account Link also collects future requirements
 # (``collection_options.future_requirements``).
 FutureRequirements = Literal["include", "omit"]
+
+
+def _seconds(value: object) -> object:
+    """Durations accept plain seconds ("1800") as well as ISO 8601 ("PT30M")."""
+    if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+        return timedelta(seconds=float(value))
+    return value
+
+
+# A duration setting: seconds or ISO 8601.
+Duration = Annotated[timedelta, BeforeValidator(_seconds)]
 
 
 def _split_csv(value: object) -> object:
@@ -67,14 +78,21 @@ class Settings(BaseSettings):
     stripe_webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     stripe_timeout_seconds: float = 10.0
     stripe_max_network_retries: int = 2
+    # One overall deadline per Stripe call, retries included, so a merchant waiting on a
+    # request gets an answer (a 503 problem with Retry-After) within a few seconds.
+    stripe_deadline_seconds: float = Field(default=8.0, gt=0)
 
     # --- sessions and sign-in
-    session_idle_timeout: timedelta = timedelta(minutes=30)
-    session_absolute_timeout: timedelta = timedelta(hours=12)
+    session_idle_timeout: Duration = timedelta(minutes=30)
+    session_absolute_timeout: Duration = timedelta(hours=12)
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
-    login_throttle_window: timedelta = timedelta(minutes=15)
+    login_throttle_window: Duration = timedelta(minutes=15)
     password_min_length: int = 12
+    signups_per_ip_per_hour: int = 20
+    # Request bodies larger than these are refused with 413 before they are read into memory.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_webhook_body_bytes: int = Field(default=256 * 1024, ge=1024)
     # Argon2id cost (RFC 9106's second recommended option). Tests lower these for speed.
     argon2_memory_kib: int = 65536
     argon2_time_cost: int = 3
@@ -91,22 +109,26 @@ class Settings(BaseSettings):
     support_url: str | None = None
     links_per_minute: int = 10
     refresh_loop_limit: int = 3
-    manual_sync_interval: timedelta = timedelta(seconds=10)
+    manual_sync_interval: Duration = timedelta(seconds=10)
     return_sync_timeout_seconds: float = 5.0
 
     # --- webhooks, inbox and reconciler
     inbox_workers: int = 1
     inbox_max_attempts: int = 8
     inbox_poll_seconds: float = 1.0
-    # A claimed event is re-claimable this long after its worker took it (crash recovery);
-    # a worker gives up on an attempt after half of it, so a live claim is never taken over.
-    inbox_lease_seconds: float = 120.0
+    # A claimed event is re-claimable once its lease runs out (crash recovery); a live worker
+    # renews it every third of a lease, so a short lease means recovery within seconds.
+    inbox_lease_seconds: float = Field(default=10.0, gt=0)
+    # One attempt at an event gives up after this long (then retried with backoff).
+    inbox_attempt_timeout_seconds: float = Field(default=30.0, gt=0)
     # First retry delay of a failed inbox event; doubles per attempt (capped at 10 minutes).
     inbox_retry_base_seconds: float = 2.0
     # Seconds between reconciler sweeps; 0 turns the periodic sweep off (`gangway reconcile`).
     reconcile_interval_seconds: float = 300.0
-    reconcile_stale_after: timedelta = timedelta(hours=6)
+    reconcile_stale_after: Duration = timedelta(hours=6)
     stream_session_check_seconds: float = 2.0
+    # How often expired sessions and spent rate-limit windows are deleted.
+    housekeeping_interval_seconds: float = Field(default=300.0, gt=0)
 
     @field_validator("trusted_origins", mode="before")
     @classmethod
@@ -163,6 +185,11 @@ class Settings(BaseSettings):
     @property
     def session_cookie_name(self) -> str:
         return "__Host-gangway_session" if self.secure_cookies else "gangway_session"
+
+    @property
+    def csrf_cookie_name(self) -> str:
+        """Holds the pre-sign-in CSRF token (no server-side row for anonymous visitors)."""
+        return "__Host-gangway_csrf" if self.secure_cookies else "gangway_csrf"
 
     def public_url(self, path: str) -> str:
         """An absolute URL on our public base URL; never built from the request's Host."""

@@ -85,6 +85,8 @@ def create_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Asyn
         kwargs.setdefault("pool_pre_ping", True)
         if schema:
             connect_args.setdefault("server_settings", {})["search_path"] = schema
+    # Parameters stay out of error messages and tracebacks: they hold emails and password hashes.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         _configure_sqlite(engine)

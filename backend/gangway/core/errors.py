@@ -170,6 +170,11 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(422, "validation-error", "Invalid request", detail, errors=errors)
 
 
+async def _too_deep(_request: Request, _exc: Exception) -> JSONResponse:
+    """Input nested deeper than Python recurses (JSON 5,000 levels deep, say) is bad input."""
+    return problem_response(400, "bad-request", "Bad Request", "The request is nested too deeply.")
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception(
         "http.unhandled_error",
@@ -183,6 +188,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(GangwayError, _gangway_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(RecursionError, _too_deep)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gangway.core.errors import NotFound
+from gangway.core.errors import NotFound, problem_response
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -54,16 +56,76 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
+class BodySizeLimitMiddleware:
+    """Refuse request bodies over a limit with a 413 problem, before they are buffered.
+
+    A declared ``Content-Length`` over the limit is answered at once; a body sent without one
+    (chunked) is counted as it arrives, and reading stops at the first byte over the limit.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, limit: int, limits_by_prefix: dict[str, int] | None = None
+    ) -> None:
+        self.app = app
+        self.limit = limit
+        self.limits_by_prefix = limits_by_prefix or {}
+
+    def _limit_for(self, path: str) -> int:
+        for prefix, limit in self.limits_by_prefix.items():
+            if path.startswith(prefix):
+                return limit
+        return self.limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit_for(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(limit)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # FastAPI passes HTTPExceptions from body parsing through to the handlers,
+                    # which answer with a problem (see core.errors).
+                    raise HTTPException(413, f"The request body is over {limit} bytes.")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _too_large(limit: int) -> Response:
+    return problem_response(
+        413, "payload-too-large", "Payload too large", f"The request body is over {limit} bytes."
+    )
+
+
 _NOT_SPA = ("api/", "connect/", "webhooks/", "_")
 
 
 def spa_router(dist: Path | None) -> APIRouter:
-    """Serve the built SPA: real files as they are, any other page path as ``index.html``."""
+    """Serve the built SPA: real files as they are, any other page path as ``index.html``.
+
+    It is the last route: a GET that reaches it matched no API route. A known API path asked
+    with GET but served with other methods gets 405 with ``Allow``; anything else outside the
+    SPA, 404.
+    """
     router = APIRouter(include_in_schema=False)
 
     @router.get("/{path:path}")
     def spa(path: str, request: Request) -> Response:  # sync: file checks run in a thread
-        if path.startswith(_NOT_SPA) or dist is None or not (dist / "index.html").is_file():
+        if path.startswith(_NOT_SPA):
+            if allowed := _allowed_methods(request):
+                raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+            raise NotFound("No such page.")
+        if dist is None or not (dist / "index.html").is_file():
             raise NotFound("No such page." if dist else "The SPA is not built; run `make build`.")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
@@ -74,3 +136,11 @@ def spa_router(dist: Path | None) -> APIRouter:
         return FileResponse(dist / "index.html", headers={"Cache-Control": "no-cache"})
 
     return router
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    """The methods the API serves at this request's path, from the app's OpenAPI paths."""
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), request.url.path):
+            return {method.upper() for method in operations}
+    return set()

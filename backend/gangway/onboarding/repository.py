@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -20,18 +18,3 @@ async def latest_link(session: AsyncSession, merchant_id: str) -> LinkAudit | No
         .limit(1)
     )
     return result.scalars().first()
-
-
-async def links_since(
-    session: AsyncSession, merchant_id: str, since: datetime, *, source: str | None = None
-) -> int:
-    """How many links the merchant minted since ``since`` (of one ``source``, if given)."""
-    query = (
-        select(func.count())
-        .select_from(LinkAudit)
-        .where(col(LinkAudit.merchant_id) == merchant_id)
-        .where(col(LinkAudit.created_at) >= since)
-    )
-    if source is not None:
-        query = query.where(col(LinkAudit.source) == source)
-    return int((await session.execute(query)).scalar_one())

@@ -13,8 +13,9 @@ from gangway.accounts.service import AccountService
 from gangway.accounts.state import OnboardingState
 from gangway.changes import RESYNC, ChangeFeed
 from gangway.core.config import Settings
-from gangway.core.db import Database, utcnow
+from gangway.core.db import Database
 from gangway.core.errors import Conflict, GangwayError, TooManyRequests
+from gangway.core.ratelimit import RateLimiter
 from gangway.onboarding import repository
 from gangway.onboarding.models import LinkAudit
 from gangway.onboarding.schemas import LinkCreate, OnboardingLink, OnboardingStatus
@@ -63,6 +64,7 @@ class OnboardingService:
     stripe: StripeGateway
     accounts: AccountService
     changes: ChangeFeed
+    limiter: RateLimiter
 
     # --- links
 
@@ -71,8 +73,9 @@ class OnboardingService:
     ) -> OnboardingLink:
         """Mint a link for the merchant's own account. The URL goes back to the caller only.
 
-        Two reads, the call to Stripe, then one write (the audit row and, for a first link,
-        its time on the account), so no transaction is open while Stripe answers.
+        A read, an atomic rate-limit hit, the call to Stripe, then one write (the audit row
+        and, for a first link, its time on the account): no transaction is open while Stripe
+        answers, and no burst of concurrent mints gets past the limit.
         """
         account = await self.accounts.get(merchant_id)
         if why := _no_link_reason(account):
@@ -82,10 +85,13 @@ class OnboardingService:
                 "Stripe collects this account's information through its own dashboard, so "
                 "the platform can't send you to update it here. Use your Stripe dashboard."
             )
-        if await self._links_last_minute(merchant_id) >= self.settings.links_per_minute:
+        hit = await self.limiter.hit(
+            f"links:{merchant_id}", self.settings.links_per_minute, RATE_WINDOW
+        )
+        if not hit.allowed:
             raise LinkRateLimited(
                 "Too many onboarding links in a minute; wait a moment, then try again.",
-                retry_after=60,
+                retry_after=hit.retry_after,
             )
         collect = request.collect or self.settings.default_collect
         future = request.future_requirements or self.settings.default_future_requirements
@@ -125,10 +131,10 @@ class OnboardingService:
 
     async def refresh(self, merchant_id: str) -> OnboardingLink:
         """A new link with the parameters of the merchant's latest one (Stripe's refresh_url)."""
-        if (
-            await self._links_last_minute(merchant_id, source="refresh")
-            >= self.settings.refresh_loop_limit
-        ):
+        hit = await self.limiter.hit(
+            f"refresh:{merchant_id}", self.settings.refresh_loop_limit, RATE_WINDOW
+        )
+        if not hit.allowed:
             logger.warning("onboarding.refresh.loop", extra={"merchant_id": merchant_id})
             raise RefreshLoop("The onboarding link was refreshed too often in a minute.")
         # A used link (the Back button after finishing, say) lands here too: only go back to
@@ -148,12 +154,6 @@ class OnboardingService:
             else {}
         )
         return await self.mint(merchant_id, request, source="refresh")
-
-    async def _links_last_minute(self, merchant_id: str, *, source: str | None = None) -> int:
-        async with self.db.read() as session:
-            return await repository.links_since(
-                session, merchant_id, utcnow() - RATE_WINDOW, source=source
-            )
 
     # --- status
 
@@ -216,6 +216,13 @@ class OnboardingService:
         if account is None:
             return
         await self.accounts.record_submission(merchant_id=merchant_id)
+        # A bounded number of Stripe reads per merchant, however often the page is hit.
+        bound = await self.limiter.hit(
+            f"return-sync:{merchant_id}", 1, self.settings.manual_sync_interval
+        )
+        if not bound.allowed:
+            logger.info("onboarding.return.sync_skipped", extra={"merchant_id": merchant_id})
+            return
         try:
             async with asyncio.timeout(self.settings.return_sync_timeout_seconds):
                 await self.accounts.sync(account.stripe_account_id)

@@ -57,6 +57,10 @@ def build_status(
     state = OnboardingState(account.state)
     current = _merged([_public(r, entity) for r in requirements if r.kind == "current"])
     future = _merged([_public(r, entity) for r in requirements if r.kind == "future"])
+    if state in TERMINAL_STATES:
+        # Nothing the merchant provides can change a rejected or closed account: listing
+        # "past due" items would say otherwise.
+        current, future = [], []
     from_user = [r for r in current if r.awaiting_action_from == "user"]
     if state == OnboardingState.not_started:
         # Stripe reports a fresh account's every entry past_due; to a merchant who has not

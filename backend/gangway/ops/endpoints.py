@@ -20,6 +20,7 @@ class Health(BaseModel):
     status: Literal["ok"]
 
 
+@router.head("/healthz", include_in_schema=False)  # load balancers probe with HEAD too
 @router.get("/healthz", name="healthz", summary="Liveness", response_model=Health)
 async def healthz() -> Health:
     """The process is up. Touches nothing else."""

@@ -7,6 +7,7 @@ here logs a link URL, a key or a secret.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -282,7 +283,14 @@ class StripeGateway:
         start = time.perf_counter()
         outcome = "ok"
         try:
-            return await call()
+            # One deadline over the SDK's own retries: a hung Stripe costs seconds, not minutes.
+            async with asyncio.timeout(self.settings.stripe_deadline_seconds):
+                return await call()
+        except TimeoutError as exc:
+            outcome = "deadline"
+            raise StripeUnavailable(
+                "Stripe did not answer in time; try again shortly.", retry_after=5
+            ) from exc
         except stripe.RateLimitError as exc:
             outcome = "rate_limited"
             raise StripeRateLimited(

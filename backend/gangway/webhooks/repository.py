@@ -121,6 +121,20 @@ async def claim(
     return sorted(result.all(), key=lambda row: row.event_created)
 
 
+async def renew(
+    session: AsyncSession, event_ids: Sequence[str], worker: str, lease_until: datetime
+) -> int:
+    """Extend ``worker``'s lease on its claimed rows (a heartbeat); how many it still holds."""
+    result = await session.execute(
+        update(InboxEvent)
+        .where(col(InboxEvent.event_id).in_(list(event_ids)))
+        .where(col(InboxEvent.locked_by) == worker)
+        .where(col(InboxEvent.status) == InboxStatus.processing)
+        .values(locked_until=lease_until)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def owned(session: AsyncSession, event_ids: Sequence[str], worker: str) -> list[InboxEvent]:
     """The rows among ``event_ids`` that ``worker`` still holds (its lease was not taken over)."""
     result = await session.execute(

@@ -84,7 +84,7 @@ def _error_text(exc: BaseException) -> str:
     if isinstance(exc, GangwayError):
         return f"{type(exc).__name__}: {exc.detail or exc.title}"[:500]
     if isinstance(exc, TimeoutError):
-        return "TimeoutError: the attempt took longer than half the lease"
+        return "TimeoutError: the attempt took longer than inbox_attempt_timeout_seconds"
     return type(exc).__name__
 
 
@@ -156,11 +156,11 @@ class WebhookService:
         claim = await self._claim(worker)
         if claim is None:
             return False
-        timeout = self.settings.inbox_lease_seconds / 2
         # Every line logged from here (account sync, fan-out) carries the events' ids.
         with bind_event_ids(claim.event_ids):
+            heartbeat = asyncio.create_task(self._keep_lease(claim), name="inbox-heartbeat")
             try:
-                async with asyncio.timeout(timeout):
+                async with asyncio.timeout(self.settings.inbox_attempt_timeout_seconds):
                     outcome = await self._handle(claim)
             except asyncio.CancelledError:
                 raise
@@ -168,7 +168,26 @@ class WebhookService:
                 await self._fail(claim, exc)
             else:
                 await self._finish(claim, outcome)
+            finally:
+                heartbeat.cancel()
         return True
+
+    async def _keep_lease(self, claim: Claim) -> None:
+        """Renew the claim's short lease while the attempt runs.
+
+        Leases are short so that the events of a process that dies are taken over within
+        seconds; a live worker keeps its claim by renewing it every third of a lease.
+        """
+        lease = timedelta(seconds=self.settings.inbox_lease_seconds)
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 3)
+            try:
+                async with self.db.write() as session:
+                    await repository.renew(session, claim.event_ids, claim.worker, utcnow() + lease)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("webhooks.inbox.heartbeat_failed", exc_info=True)
 
     async def _claim(self, worker: str) -> Claim | None:
         now = utcnow()

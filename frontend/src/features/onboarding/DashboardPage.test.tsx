@@ -1,4 +1,4 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useLocation } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -44,6 +44,15 @@ const NOT_STARTED: Partial<OnboardingStatus> = {
   detail: 'Stripe needs some details about you and your business before you can accept payments.',
   tone: 'info',
   next_action: nextAction('start', 'Start onboarding'),
+};
+const REJECTED: Partial<OnboardingStatus> = {
+  state: 'rejected',
+  headline: "Stripe can't support this account",
+  detail: "Stripe has decided it can't work with this account. No information you provide here can change that.",
+  tone: 'danger',
+  next_action: null,
+  reason: { code: 'rejected_fraud', resolution: 'no_resolution', message: 'Stripe rejected the account after a fraud review.' },
+  support: { email: 'support@gangway.example', url: 'https://help.gangway.example/contact' },
 };
 const active = { status: 'active', status_label: 'Active', tone: 'success' } as const;
 
@@ -218,5 +227,33 @@ describe('DashboardPage', () => {
     renderWithProviders(<AppRoutes />, { route: '/onboarding?notice=stripe-unavailable' });
     expect(await screen.findByText('Stripe is not answering right now')).toBeInTheDocument();
     expect(screen.getByText(/temporarily unavailable/)).toBeInTheDocument();
+  });
+
+  it('for a rejected account offers no Stripe button, but the reason and how to contact support', async () => {
+    mockFetch((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/api/auth/session') return jsonResponse(200, session);
+      if (path === '/api/onboarding/status') {
+        return jsonResponse(
+          200,
+          status({
+            ...REJECTED,
+            capabilities: [
+              capability('card_payments', { status: 'rejected', status_label: 'Rejected', tone: 'danger', explanation: "Stripe won't enable it for this account." }),
+            ],
+          }),
+        );
+      }
+      return jsonResponse(404, { title: 'Not Found', status: 404 });
+    });
+    renderWithProviders(<AppRoutes />, { route: '/onboarding' });
+    expect(await screen.findByRole('heading', { level: 1, name: "Stripe can't support this account" })).toBeInTheDocument();
+    expect(screen.getByText('Stripe rejected the account after a fraud review.')).toBeInTheDocument();
+    const header = screen.getByRole('region', { name: "Stripe can't support this account" });
+    expect(within(header).queryByRole('button')).not.toBeInTheDocument();
+    const support = screen.getByRole('region', { name: 'Contact support' });
+    expect(within(support).getByRole('link', { name: 'support@gangway.example' })).toHaveAttribute('href', 'mailto:support@gangway.example');
+    expect(within(support).getByRole('link', { name: /support centre/ })).toHaveAttribute('href', 'https://help.gangway.example/contact');
+    expect(screen.getByTestId('capability-card_payments-hint')).toHaveTextContent("Stripe won't enable it for this account.");
   });
 });

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setCsrfToken } from '../../api/client';
@@ -103,5 +103,24 @@ describe('PrimaryAction', () => {
     renderWithProviders(<PrimaryAction action={nextAction('update', 'Update your information')} go={vi.fn()} />);
     await userEvent.click(screen.getByRole('button', { name: 'Update your information' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Your account cannot be updated until onboarding is finished.');
+  });
+
+  it('mints only one link when the button is double-clicked', async () => {
+    const fetchMock = mockFetch(() =>
+      jsonResponse(201, { url: 'https://connect.example/setup/once', expires_at: '2027-03-03T10:05:00Z', use_case: 'account_onboarding' }),
+    );
+    const go = vi.fn();
+    renderWithProviders(<PrimaryAction action={nextAction('start', 'Start onboarding')} go={go} />);
+    const button = screen.getByRole('button', { name: 'Start onboarding' });
+    // Two clicks in the same tick, before React can re-render the button as disabled.
+    act(() => {
+      button.click();
+      button.click();
+    });
+    await waitFor(() => {
+      expect(go).toHaveBeenCalledTimes(1);
+    });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(go).toHaveBeenCalledWith('https://connect.example/setup/once');
   });
 });

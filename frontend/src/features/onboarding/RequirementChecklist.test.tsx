@@ -95,9 +95,11 @@ describe('RequirementChecklist', () => {
               restricts_capabilities: ['stripe_balance.payouts'],
               restricts_capability_labels: ['payouts'],
             }),
-            requirement({ description: 'individual.verification.document', label: 'Identity document', awaiting_action_from: 'stripe' }),
           ],
           eventually_due: [],
+          awaiting_stripe: [
+            requirement({ description: 'individual.verification.document', label: 'Identity document', awaiting_action_from: 'stripe' }),
+          ],
         }}
         futureRequirements={[]}
       />,
@@ -105,7 +107,26 @@ describe('RequirementChecklist', () => {
     expect(screen.getByText('Business website').closest('li')).toHaveTextContent(
       'Due March 8, 2027 (in 5 days) · Affects payouts',
     );
-    expect(screen.getByText('Stripe is reviewing')).toBeInTheDocument();
+    // Items Stripe is reviewing are in their own group, never counted as due.
+    const headings = screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
+    expect(headings).toEqual(['Due now (1)', 'Stripe is reviewing (1)']);
+    const dueNow = screen.getByRole('region', { name: /due now/i });
+    expect(within(dueNow).queryByText('Identity document')).not.toBeInTheDocument();
+    const reviewing = screen.getByRole('region', { name: /stripe is reviewing/i });
+    expect(within(reviewing).getByText('Identity document')).toBeInTheDocument();
+  });
+
+  it('says when upcoming requirements start to apply', () => {
+    render(
+      <RequirementChecklist
+        now={NOW}
+        requirements={{ past_due: [], currently_due: [], eventually_due: [], awaiting_stripe: [] }}
+        futureRequirements={[requirement({ description: 'individual.address.line1', label: 'Home address', deadline_status: 'eventually_due' })]}
+        upcomingDeadline={new Date(2027, 3, 2, 12).toISOString()}
+      />,
+    );
+    const upcoming = screen.getByRole('region', { name: /upcoming/i });
+    expect(within(upcoming).getByTestId('upcoming-deadline')).toHaveTextContent('Required from April 2, 2027 (in 30 days)');
   });
 
   it('says so when nothing is due', () => {

@@ -1,0 +1,90 @@
+"""Atomic fixed-window rate limits, shared by every process through the database.
+
+``hit`` reserves one use of a key in a single ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``
+statement, so concurrent callers on SQLite and PostgreSQL each get a distinct count: of 30
+simultaneous attempts against a limit of 5, exactly 5 are let through. A caller that turns out
+not to have used its reservation (a sign-in that succeeded, say) gives it back with ``release``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Column, Field, SQLModel, col
+
+from gangway.core.db import Database, UTCDateTime, utcnow
+
+
+class RateLimit(SQLModel, table=True):
+    """Uses of one key (``login-email:…``, ``links:…``) in its current window."""
+
+    __tablename__ = "rate_limits"
+
+    key: str = Field(primary_key=True, max_length=400)
+    hits: int = 0
+    window_started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+@dataclass(frozen=True)
+class Hit:
+    allowed: bool
+    count: int
+    retry_after: int
+    """Seconds until the window ends (for ``Retry-After``); 0 when allowed."""
+
+
+@dataclass(frozen=True)
+class RateLimiter:
+    db: Database
+
+    async def hit(self, key: str, limit: int, window: timedelta) -> Hit:
+        """Count one use of ``key``; allowed while the window's count is within ``limit``."""
+        now = sa.literal(utcnow(), UTCDateTime())
+        expired = sa.literal(utcnow() - window, UTCDateTime())
+        table = RateLimit.__table__  # type: ignore[attr-defined]
+        dialect = self.db.engine.dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        fresh = table.c.window_started_at <= expired
+        statement = (
+            insert(table)
+            .values(key=key, hits=1, window_started_at=utcnow())
+            .on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "hits": sa.case((fresh, 1), else_=table.c.hits + 1),
+                    "window_started_at": sa.case((fresh, now), else_=table.c.window_started_at),
+                },
+            )
+            .returning(table.c.hits, table.c.window_started_at)
+        )
+        async with self.db.write() as session:
+            count, started = (await session.execute(statement)).one()
+        if count <= limit:
+            return Hit(allowed=True, count=count, retry_after=0)
+        wait = (started + window - utcnow()).total_seconds()
+        return Hit(allowed=False, count=count, retry_after=max(1, int(wait) + 1))
+
+    async def release(self, key: str) -> None:
+        """Give back one use of ``key`` (it was reserved but did not count)."""
+        async with self.db.write() as session:
+            await session.execute(
+                sa.update(RateLimit)
+                .where(col(RateLimit.key) == key, col(RateLimit.hits) > 0)
+                .values(hits=col(RateLimit.hits) - 1)
+            )
+
+    async def reset(self, key: str) -> None:
+        async with self.db.write() as session:
+            await session.execute(sa.delete(RateLimit).where(col(RateLimit.key) == key))
+
+    async def sweep(self, older_than: timedelta) -> int:
+        """Forget keys whose window started before ``older_than`` ago; how many."""
+        async with self.db.write() as session:
+            result = await session.execute(
+                sa.delete(RateLimit).where(col(RateLimit.window_started_at) < utcnow() - older_than)
+            )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
