@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from types import FrameType
 
 from gangway.accounts.service import AccountService
 from gangway.auth.passwords import PasswordHasher
@@ -106,6 +108,7 @@ async def open_services(
 async def run_background(services: Services) -> AsyncIterator[None]:
     """The app's background work: the change feed's listener, inbox workers, the reconciler."""
     await services.changes.start()
+    _drain_on_sigterm(services)
     runtime = WebhookRuntime(
         settings=services.settings,
         service=services.webhooks,
@@ -122,6 +125,28 @@ async def run_background(services: Services) -> AsyncIterator[None]:
             await housekeeping
         await runtime.stop()
         await services.changes.stop()
+
+
+def _drain_on_sigterm(services: Services) -> None:
+    """At SIGTERM, end open status streams at once, then let the server's handler run.
+
+    uvicorn waits for open connections before it shuts the app down, and a status stream
+    never ends on its own; chaining its signal handler is the one hook there is.
+    """
+    loop = asyncio.get_running_loop()
+    previous = signal.getsignal(signal.SIGTERM)
+    if not callable(previous):
+        return
+    chained = previous
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        loop.call_soon_threadsafe(services.changes.drain)
+        chained(signum, frame)
+
+    try:
+        signal.signal(signal.SIGTERM, on_sigterm)
+    except ValueError:  # not the main thread (an app run by a test's thread): nothing to chain
+        return
 
 
 async def _housekeeping(services: Services) -> None:

@@ -84,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
 
     api = APIRouter(
-        dependencies=[Depends(csrf_protect)], responses=problem_responses(401, 403, 415)
+        dependencies=[Depends(csrf_protect)],
+        responses=problem_responses(400, 401, 403, 413, 415),
     )
     api.include_router(auth_router)
     api.include_router(accounts_router)

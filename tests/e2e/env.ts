@@ -1,9 +1,10 @@
 /**
  * Everything the E2E harness needs to know about the world, in one place:
  * ports, URLs, the shared webhook secret, and the environment the BFF is started with.
- * Override ports with E2E_BFF_PORT / E2E_EMULATOR_PORT, the interpreter with GANGWAY_PYTHON,
- * and the browser with CHROMIUM_PATH.
+ * Ports are free ones picked per run (set E2E_BFF_PORT / E2E_EMULATOR_PORT to choose them).
+ * Override the interpreter with GANGWAY_PYTHON, and the browser with CHROMIUM_PATH.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,8 +13,32 @@ export const REPO_ROOT = resolve(__dirname, '../..');
 export const PYTHON = process.env.GANGWAY_PYTHON ?? join(REPO_ROOT, '.venv/bin/python');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export const BFF_PORT = Number(process.env.E2E_BFF_PORT ?? 8765);
-export const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 12765);
+/**
+ * Two ports the OS says are free now (held open together, so they differ). Picked once by the
+ * main Playwright process and handed to its workers through the environment, like the scratch
+ * directory below, so that several runs on one machine never collide on a fixed port.
+ */
+function freePorts(): [string, string] {
+  const script = `
+    const net = require('net');
+    const a = net.createServer().listen(0, '127.0.0.1', () => {
+      const b = net.createServer().listen(0, '127.0.0.1', () => {
+        process.stdout.write(a.address().port + ' ' + b.address().port);
+        a.close();
+        b.close();
+      });
+    });`;
+  const [first, second] = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim().split(' ');
+  return [first ?? '', second ?? ''];
+}
+if (!process.env.E2E_BFF_PORT || !process.env.E2E_EMULATOR_PORT) {
+  const [bff, emulator] = freePorts();
+  process.env.E2E_BFF_PORT ??= bff;
+  process.env.E2E_EMULATOR_PORT ??= emulator;
+}
+
+export const BFF_PORT = Number(process.env.E2E_BFF_PORT);
+export const EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT);
 export const BFF_URL = `http://127.0.0.1:${String(BFF_PORT)}`;
 export const EMULATOR_URL = `http://127.0.0.1:${String(EMULATOR_PORT)}`;
 export const WEBHOOK_SECRET = 'whsec_gangway_e2e_0123456789abcdef';

@@ -111,6 +111,11 @@ export async function emulator(path: string, body: unknown = {}): Promise<unknow
   return text ? (JSON.parse(text) as unknown) : null;
 }
 
+export async function emulatorDelete(path: string): Promise<void> {
+  const res = await fetch(`${EMULATOR_URL}${path}`, { method: 'DELETE' });
+  if (!res.ok) throw new Error(`emulator DELETE ${path} answered ${String(res.status)}: ${await res.text()}`);
+}
+
 /** The primary button must be the one `next_action` calls for, according to the BFF itself. */
 export async function expectActionMatchesStatus(page: Page): Promise<void> {
   const { body } = await apiGet<{ next_action: { kind: keyof typeof ACTION_LABELS } | null }>(page, '/api/onboarding/status');

@@ -106,9 +106,11 @@ async def test_secrets_are_unique_and_only_their_hash_is_kept(
     kept = repr(state.account_sessions)
     assert first.client_secret not in kept
     assert second.client_secret not in kept
-    listed = httpx.get(
-        f"{emulator.base_url}/_emulator/account_sessions", params={"account": account["id"]}
-    ).json()["data"]
+    async with httpx.AsyncClient(base_url=emulator.base_url) as client:
+        response = await client.get(
+            "/_emulator/account_sessions", params={"account": account["id"]}
+        )
+    listed = response.json()["data"]
     assert len(listed) == 2
     assert listed[0]["enabled"] == sorted(THREE)
     assert first.client_secret not in repr(listed)
@@ -120,8 +122,11 @@ async def test_the_secret_is_never_logged(
     account = create_account(api)
     caplog.set_level(logging.DEBUG)
     session = await create_session(sdk, account["id"])
-    with httpx.Client(base_url=str(api.base_url)) as client:
-        client.get("/connect-js/session", headers={"Authorization": f"Bearer {session.client_secret}"})
+    async with httpx.AsyncClient(base_url=str(api.base_url)) as client:
+        looked_up = await client.get(
+            "/connect-js/session", headers={"Authorization": f"Bearer {session.client_secret}"}
+        )
+    assert looked_up.status_code == 200
     assert session.client_secret not in caplog.text
 
 
@@ -189,19 +194,33 @@ async def test_unknown_account_is_resource_missing(sdk: stripe.StripeClient) -> 
     ("components", "code", "param"),
     [
         ({"account_onboarding": {"enabled": False}}, "parameter_invalid", "components"),
-        ({"hosted_dashboard": {"enabled": True}}, "parameter_unknown", "components[hosted_dashboard]"),
+        (
+            {"hosted_dashboard": {"enabled": True}},
+            "parameter_unknown",
+            "components[hosted_dashboard]",
+        ),
         (
             {"account_onboarding": {"enabled": True, "features": {"instant_payouts": True}}},
             "parameter_unknown",
             "components[account_onboarding][features][instant_payouts]",
         ),
         (
-            {"account_onboarding": {"enabled": True, "features": {"external_account_collection": False}}},
+            {
+                "account_onboarding": {
+                    "enabled": True,
+                    "features": {"external_account_collection": False},
+                }
+            },
             "parameter_invalid",
             "components[account_onboarding][features][external_account_collection]",
         ),
         (
-            {"account_management": {"enabled": True, "features": {"disable_stripe_user_authentication": True}}},
+            {
+                "account_management": {
+                    "enabled": True,
+                    "features": {"disable_stripe_user_authentication": True},
+                }
+            },
             "parameter_invalid",
             "components[account_management][features][disable_stripe_user_authentication]",
         ),
@@ -237,7 +256,10 @@ async def test_closed_account_is_refused(sdk: stripe.StripeClient, api: httpx.Cl
         ({"components[account_onboarding][enabled]": "true"}, "parameter_missing", "account"),
         ({"account": "{id}"}, "parameter_missing", "components"),
         (
-            {"account": "{id}", "components[account_onboarding][features][external_account_collection]": "true"},
+            {
+                "account": "{id}",
+                "components[account_onboarding][features][external_account_collection]": "true",
+            },
             "parameter_missing",
             "components[account_onboarding][enabled]",
         ),
@@ -252,7 +274,11 @@ async def test_closed_account_is_refused(sdk: stripe.StripeClient, api: httpx.Cl
             "colour",
         ),
         (
-            {"account": "{id}", "components[account_onboarding][enabled]": "true", "components[account_onboarding][size]": "l"},
+            {
+                "account": "{id}",
+                "components[account_onboarding][enabled]": "true",
+                "components[account_onboarding][size]": "l",
+            },
             "parameter_unknown",
             "components[account_onboarding][size]",
         ),

@@ -6,7 +6,9 @@ import re
 import shutil
 import subprocess
 import time
+import tomllib
 from collections.abc import Callable
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +80,8 @@ def due_now(account: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         e
         for e in account["requirements"]["entries"]
-        if e["awaiting_action_from"] == "user" and e["minimum_deadline"]["status"] != "eventually_due"
+        if e["awaiting_action_from"] == "user"
+        and e["minimum_deadline"]["status"] != "eventually_due"
     ]
 
 
@@ -100,7 +103,12 @@ def test_script_defines_stripe_connect(emulator: EmulatorHandle) -> None:
     assert f'var EMBEDDED_BASE_URL = "{emulator.base_url}"' in source
     for tag in ("account-onboarding", "account-management", "notification-banner"):
         assert f'"{tag}"' in source
-    for setter in ("setOnExit", "setCollectionOptions", "setOnLoadError", "setOnNotificationsChange"):
+    for setter in (
+        "setOnExit",
+        "setCollectionOptions",
+        "setOnLoadError",
+        "setOnNotificationsChange",
+    ):
         assert f'"{setter}"' in source
     assert 'Prototype[setter + "InternalOnly"]' in source.replace("Defined.p", "P")
     assert "innerHTML" not in re.sub(r"/\*.*?\*/", "", source, flags=re.S)
@@ -117,6 +125,14 @@ def test_script_parses(emulator: EmulatorHandle, tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_script_ships_with_the_package() -> None:
+    """The Docker image installs ``./backend`` (not editable): the script must be package data."""
+    pyproject = Path(__file__).resolve().parents[2] / "backend" / "pyproject.toml"
+    config = tomllib.loads(pyproject.read_text("utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["stripe_emulator"]
+    assert any(fnmatch("static/connect.js", p) for p in patterns), patterns
 
 
 def test_preflight_allows_the_secret_header(emulator: EmulatorHandle) -> None:
@@ -228,7 +244,7 @@ def test_onboarding_form_lists_what_is_due(emulator: EmulatorHandle, api: httpx.
         "value": "accepted",
         "required": True,
     }
-    assert [g["legend"] for g in form["groups"]][0] == "Business"
+    assert form["groups"][0]["legend"] == "Business"
 
 
 def test_submit_completes_onboarding_with_the_hosted_forms_events(
@@ -246,7 +262,11 @@ def test_submit_completes_onboarding_with_the_hosted_forms_events(
         form = c.get("/onboarding").json()
         response = c.post(
             "/submit",
-            json={"component": "account_onboarding", "action": "submit", "values": form_values(form)},
+            json={
+                "component": "account_onboarding",
+                "action": "submit",
+                "values": form_values(form),
+            },
         )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "submitted"
@@ -283,12 +303,16 @@ def test_submit_with_missing_fields_returns_errors(
     errors = body["form"]["errors"]
     assert set(errors) == {"identity.business_details.registered_name", "tos_acceptance"}
     fields = {f["name"]: f for g in body["form"]["groups"] for f in g["inputs"]}
-    assert fields["identity.business_details.registered_name"]["error"] == errors[
-        "identity.business_details.registered_name"
-    ]
+    assert (
+        fields["identity.business_details.registered_name"]["error"]
+        == errors["identity.business_details.registered_name"]
+    )
     assert fields["tos_acceptance"]["checked"] is False
     # what was typed comes back
-    assert fields["identity.business_details.phone"]["value"] == values["identity.business_details.phone"]
+    assert (
+        fields["identity.business_details.phone"]["value"]
+        == values["identity.business_details.phone"]
+    )
     assert event_types(api, account["id"]) == ["v2.core.account.created"]
 
 
@@ -318,9 +342,7 @@ def test_collection_options_shape_the_form(emulator: EmulatorHandle, api: httpx.
     secret = session_secret(
         api,
         account["id"],
-        features={
-            "components[account_onboarding][features][external_account_collection]": "false"
-        },
+        features={"components[account_onboarding][features][external_account_collection]": "false"},
     )
     with client(emulator, secret) as c:
         due = input_names(c.get("/onboarding").json())
@@ -338,8 +360,8 @@ def test_collection_options_shape_the_form(emulator: EmulatorHandle, api: httpx.
 def test_an_account_that_must_use_embedded_components_can_update_its_information(
     emulator: EmulatorHandle, api: httpx.Client
 ) -> None:
-    """No dashboard, platform liable: hosted account_update links are refused for it in Stripe's
-    API only when Stripe collects; here the embedded surfaces are its way in."""
+    """No dashboard and the platform liable for losses: Stripe wants such an account to update
+    its information through embedded components. Account management edits what is on file."""
     account = create_account(api, PLATFORM_COLLECTED)
     control(emulator, f"/accounts/{account['id']}/submit")
     secret = session_secret(
@@ -389,7 +411,12 @@ def test_account_management_shows_and_changes_the_bank_account(
         assert set(missing.json()["errors"]) == {"bank_account.routing_number"}
         invalid = c.post(
             "/external_account",
-            json={"values": {"bank_account.routing_number": "110000000", "bank_account.account_number": "abc"}},
+            json={
+                "values": {
+                    "bank_account.routing_number": "110000000",
+                    "bank_account.account_number": "abc",
+                }
+            },
         )
         assert invalid.status_code == 400
         assert "digits" in invalid.json()["errors"]["bank_account.account_number"]
@@ -416,15 +443,18 @@ def test_bank_changes_need_external_account_collection(
     secret = session_secret(
         api,
         account["id"],
-        features={
-            "components[account_management][features][external_account_collection]": "false"
-        },
+        features={"components[account_management][features][external_account_collection]": "false"},
     )
     with client(emulator, secret) as c:
         assert c.get("/account").json()["external_account_collection"] is False
         response = c.post(
             "/external_account",
-            json={"values": {"bank_account.routing_number": "110000000", "bank_account.account_number": "1"}},
+            json={
+                "values": {
+                    "bank_account.routing_number": "110000000",
+                    "bank_account.account_number": "1",
+                }
+            },
         )
     assert response.status_code == 403
 

@@ -23,17 +23,19 @@ async def test_express_accounts_get_a_single_use_login_link(
     assert isinstance(link.created, int)
     assert abs(link.created - emulator.app.state.emulator.now()) < 5
     assert link.url.startswith(f"{emulator.base_url}/express/")
-    first = httpx.get(link.url)
+    async with httpx.AsyncClient() as client:
+        first = await client.get(link.url)
+        again = await client.get(link.url)
+        response = await client.get(
+            f"{emulator.base_url}/_emulator/login_links", params={"account": account["id"]}
+        )
     assert first.status_code == 200
     assert "Express dashboard (emulated)" in first.text
     assert "Acme Tools" in first.text
     assert first.headers["cache-control"] == "no-store"
-    again = httpx.get(link.url)
     assert again.status_code == 410
     assert "expired" in again.text
-    listed = httpx.get(
-        f"{emulator.base_url}/_emulator/login_links", params={"account": account["id"]}
-    ).json()["data"]
+    listed = response.json()["data"]
     assert [(x["used"], x["expired"]) for x in listed] == [(True, False)]
     assert link.url not in repr(listed)
 
@@ -51,14 +53,17 @@ async def test_links_expire(
     account = create_account(api, EXPRESS_ACCOUNT)
     link = await sdk.v1.accounts.login_links.create_async(account["id"])
     control(emulator, "/clock/advance", {"seconds": emulator.config.link_ttl + 1})
-    assert httpx.get(link.url).status_code == 410
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(link.url)).status_code == 410
 
 
 def test_unknown_token_is_not_found(emulator: EmulatorHandle) -> None:
     assert httpx.get(f"{emulator.base_url}/express/nothing").status_code == 404
 
 
-@pytest.mark.parametrize(("body", "dashboard"), [(MERCHANT_ACCOUNT, "full"), (PLATFORM_COLLECTED, "none")])
+@pytest.mark.parametrize(
+    ("body", "dashboard"), [(MERCHANT_ACCOUNT, "full"), (PLATFORM_COLLECTED, "none")]
+)
 async def test_accounts_without_the_express_dashboard_are_refused(
     sdk: stripe.StripeClient, api: httpx.Client, body: dict[str, Any], dashboard: str
 ) -> None:

@@ -89,8 +89,14 @@ async def csrf_protect(
             raise CsrfFailed("Cross-site requests are not accepted.")
     elif origin is None or origin not in allowed_origins:
         raise CsrfFailed("The request's Origin is missing or not ours.")
+    # A body must be JSON: a cross-site HTML form cannot send that without a preflight. A POST
+    # without a body (sync, sign-out) has nothing to forge but the action, which the token
+    # and Fetch Metadata already guard.
+    has_body = request.headers.get("content-length", "0") != "0" or (
+        "transfer-encoding" in request.headers
+    )
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
+    if has_body and content_type != "application/json":
         raise UnsupportedMediaType("Send a JSON body with Content-Type: application/json.")
     expected = session.row.csrf_token if session else pre_sign_in_token(request, settings)
     if not expected or not token or not hmac.compare_digest(token, expected):

@@ -24,6 +24,7 @@ logger = logging.getLogger("gangway.changes")
 
 CHANNEL = "gangway_status"
 RESYNC = -1  # a pseudo-version meaning "re-read, you may have missed something"
+DRAIN = -2  # a pseudo-version meaning "this process is shutting down: end the stream"
 # Names the LISTEN connection in pg_stat_activity, for operators (and the reconnect test).
 LISTENER_APPLICATION_NAME = "gangway-status-listener"
 
@@ -38,10 +39,21 @@ class ChangeFeed:
         self._reconnect_delay = reconnect_delay
         self._listener: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()
+        self.draining = False
 
     async def start(self) -> None:
         if self._use_postgres:
             self._listener = asyncio.create_task(self._listen_forever(), name="status-listener")
+
+    def drain(self) -> None:
+        """The process is going away: tell every listener to finish now (SIGTERM).
+
+        Streams end with a last event instead of waiting to be cut, so browsers reconnect to
+        another instance at once and the server's graceful shutdown is not held up by them.
+        """
+        self.draining = True
+        for merchant_id in list(self._subscribers):
+            self._deliver(merchant_id, DRAIN)
 
     async def stop(self) -> None:
         if self._listener:
@@ -52,6 +64,8 @@ class ChangeFeed:
     @contextlib.asynccontextmanager
     async def subscribe(self, merchant_id: str) -> AsyncIterator[asyncio.Queue[int]]:
         queue: asyncio.Queue[int] = asyncio.Queue(maxsize=100)
+        if self.draining:
+            queue.put_nowait(DRAIN)
         self._subscribers[merchant_id].add(queue)
         try:
             yield queue

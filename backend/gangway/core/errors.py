@@ -8,6 +8,7 @@ Services raise a subclass of :class:`GangwayError`; the handlers installed by
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -145,14 +146,25 @@ async def _gangway_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     # Starlette's own detail for 404/405 is just the phrase; don't echo it twice.
     detail = None if exc.detail == phrase else str(exc.detail)
-    headers = dict(exc.headers) if exc.headers else None
-    return problem_response(status, _slugify(status), phrase, detail, headers=headers)
+    headers = dict(exc.headers) if exc.headers else {}
+    if status == 405 and (allowed := allowed_methods(request)):
+        # Starlette names only the first route that matched the path; say every method.
+        headers["Allow"] = ", ".join(sorted(allowed))
+    return problem_response(status, _slugify(status), phrase, detail, headers=headers or None)
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """The methods the API serves at this request's path, from the app's OpenAPI paths."""
+    for template, operations in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), request.url.path):
+            return {method.upper() for method in operations}
+    return set()
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import sys
+import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -106,6 +107,46 @@ class ShutdownCancellationFilter(logging.Filter):
         return True
 
 
+def _is_database_error(exc_type: type[BaseException] | None) -> bool:
+    """A driver or SQLAlchemy error: its message may quote row values (PostgreSQL's DETAIL)."""
+    if exc_type is None:
+        return False
+    module = exc_type.__module__
+    return module.startswith(("sqlalchemy", "asyncpg", "sqlite3", "aiosqlite"))
+
+
+def safe_traceback(exc_info: Any) -> str:
+    """The traceback with every database error's message replaced by its type.
+
+    SQLAlchemy's ``hide_parameters`` keeps bound parameters out of its own messages, but the
+    driver's text (``Key (email)=(…) already exists``) still carries values.
+    """
+    exc_type, exc, tb = exc_info
+    te = traceback.TracebackException(exc_type, exc, tb)
+    seen: set[int] = set()
+    stack = [te]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if _is_database_error(current.exc_type):
+            # The message is the only part that can hold values; the stack stays useful.
+            current._str = "(details hidden: database errors can quote row values)"  # type: ignore[attr-defined]
+        stack.extend(x for x in (current.__cause__, current.__context__) if x is not None)
+    return "".join(te.format()).rstrip()
+
+
+class ConsoleFormatter(logging.Formatter):
+    """``LEVEL logger message``, with tracebacks whose database messages are hidden."""
+
+    def __init__(self) -> None:
+        super().__init__("%(levelname)s %(name)s %(message)s")
+
+    def formatException(self, ei: Any) -> str:
+        return redact(safe_traceback(ei))
+
+
 class JsonFormatter(logging.Formatter):
     """Render a record as one JSON line: ``event``, ``level``, ``logger`` and the extras."""
 
@@ -130,14 +171,12 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     """Install the JSON (or console) handler on the root logger, once."""
     root = logging.getLogger()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonFormatter()
-        if fmt == "json"
-        else logging.Formatter("%(levelname)s %(name)s %(message)s")
-    )
+    handler.setFormatter(JsonFormatter() if fmt == "json" else ConsoleFormatter())
     handler.addFilter(ShutdownCancellationFilter())
     handler.addFilter(RedactingFilter())
     for existing in list(root.handlers):
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # aiosqlite logs every statement with its parameters at DEBUG: never let those through.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))

@@ -127,8 +127,12 @@ async def migration_connection(
         with lock_path.open("a") as handle:
             await _flock(handle.fileno(), str(lock_path))
             try:
-                async with engine.connect() as conn, _logged_run(conn):
-                    yield conn
+                async with engine.connect() as conn:
+                    # Migrations are writes: `BEGIN IMMEDIATE`, so a running app's writers make
+                    # them wait (busy timeout) instead of failing a read-then-write transaction.
+                    await conn.execution_options(gangway_write=True)
+                    async with _logged_run(conn):
+                        yield conn
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         return

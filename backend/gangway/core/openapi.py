@@ -15,6 +15,17 @@ from fastapi.openapi.utils import get_openapi
 from gangway.core.errors import PROBLEM_MEDIA_TYPE
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+# Operations that also answer visitors who are not signed in (their security is optional).
+_ANONYMOUS_OK = {"get_session", "connect_refresh", "connect_return"}
+# Before sign-in the CSRF token is bound to its own cookie instead of the session.
+_PRE_SIGN_IN = {"signup", "login"}
+_PRE_SIGN_IN_SCHEME = {
+    "type": "apiKey",
+    "in": "cookie",
+    "name": "gangway_csrf",
+    "description": "Set by `GET /api/auth/session` before sign-in; pairs with `X-CSRF-Token` "
+    "(named `__Host-gangway_csrf` over HTTPS).",
+}
 
 
 def _polish(schema: dict[str, Any]) -> dict[str, Any]:
@@ -28,6 +39,13 @@ def _polish(schema: dict[str, Any]) -> dict[str, Any]:
                 if method != "post":
                     merged.pop("csrfToken", None)
                 operation["security"] = [merged] if merged else []
+                if operation.get("operationId") in _ANONYMOUS_OK:
+                    operation["security"] = [{}, *operation["security"]]
+                if operation.get("operationId") in _PRE_SIGN_IN:
+                    operation["security"] = [
+                        {"csrfToken": [], "preSignInCookie": []},
+                        *operation["security"],
+                    ]
             if method == "get":
                 # CSRF and content-type refusals only happen on POSTs.
                 for status in ("403", "415"):
@@ -35,6 +53,9 @@ def _polish(schema: dict[str, Any]) -> dict[str, Any]:
             for status, response in operation.get("responses", {}).items():
                 if status.isdigit() and int(status) >= 400:
                     response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}
+    schema.setdefault("components", {}).setdefault("securitySchemes", {})["preSignInCookie"] = (
+        _PRE_SIGN_IN_SCHEME
+    )
     schema.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
     schema.get("components", {}).get("schemas", {}).pop("ValidationError", None)
     return schema

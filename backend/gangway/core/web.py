@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -11,7 +10,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gangway.core.errors import NotFound, problem_response
+from gangway.core.errors import NotFound, allowed_methods, problem_response
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -122,7 +121,7 @@ def spa_router(dist: Path | None) -> APIRouter:
     @router.get("/{path:path}")
     def spa(path: str, request: Request) -> Response:  # sync: file checks run in a thread
         if path.startswith(_NOT_SPA):
-            if allowed := _allowed_methods(request):
+            if allowed := allowed_methods(request):
                 raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
             raise NotFound("No such page.")
         if dist is None or not (dist / "index.html").is_file():
@@ -136,11 +135,3 @@ def spa_router(dist: Path | None) -> APIRouter:
         return FileResponse(dist / "index.html", headers={"Cache-Control": "no-cache"})
 
     return router
-
-
-def _allowed_methods(request: Request) -> set[str]:
-    """The methods the API serves at this request's path, from the app's OpenAPI paths."""
-    for template, operations in request.app.openapi()["paths"].items():
-        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), request.url.path):
-            return {method.upper() for method in operations}
-    return set()

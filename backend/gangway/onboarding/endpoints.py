@@ -67,7 +67,10 @@ async def get_onboarding_status(
     summary="Live onboarding status (Server-Sent Events)",
     response_class=EventSourceResponse,
     responses={
-        200: {"description": "`status` events carrying an OnboardingStatus; `id` is its version."}
+        200: {
+            "description": "`status` events carrying an OnboardingStatus; `id` is its version. "
+            "A last `reconnect` event means this server is restarting: reconnect."
+        }
     },
 )
 async def stream_onboarding_status(
@@ -97,6 +100,9 @@ async def stream_onboarding_status(
             data=body, event="status", id=str(body.version), retry=2000 if first else None
         )
         first = False
+    if service.changes.draining:
+        # This instance is shutting down: say so, and ask for a quick reconnect (elsewhere).
+        yield ServerSentEvent(event="reconnect", data="The server is restarting.", retry=500)
 
 
 @router.post(

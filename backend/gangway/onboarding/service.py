@@ -11,7 +11,7 @@ from datetime import timedelta
 from gangway.accounts.models import ConnectedAccount
 from gangway.accounts.service import AccountService
 from gangway.accounts.state import OnboardingState
-from gangway.changes import RESYNC, ChangeFeed
+from gangway.changes import DRAIN, RESYNC, ChangeFeed
 from gangway.core.config import Settings
 from gangway.core.db import Database
 from gangway.core.errors import Conflict, GangwayError, TooManyRequests
@@ -174,7 +174,7 @@ class OnboardingService:
         """The status now (unless it is still ``last_version``), then once per change.
 
         Ends when ``still_signed_in``, asked after every change and at least every
-        ``stream_session_check_seconds``, says no.
+        ``stream_session_check_seconds``, says no, or when the process drains (SIGTERM).
         """
         async with self.changes.subscribe(merchant_id) as versions:
             first = await self.status(merchant_id)
@@ -188,7 +188,7 @@ class OnboardingService:
                     )
                 except TimeoutError:
                     version = None
-                if not await still_signed_in():
+                if version == DRAIN or not await still_signed_in():
                     return
                 if version is None:
                     continue

@@ -8,7 +8,6 @@ here logs a link URL, a key or a secret.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
@@ -272,7 +271,7 @@ class StripeGateway:
                 # AttributeError: the SDK assumes a JSON object (a signed ``[]`` reached it).
                 raise WebhookSignatureInvalid("The notification body is malformed.") from exc
             try:
-                return EventNotification.model_validate(json.loads(raw_body))
+                return EventNotification.model_validate_json(raw_body)
             except ValueError as exc:
                 raise WebhookSignatureInvalid("The notification body is malformed.") from exc
         raise WebhookSignatureInvalid("No signing secret matches the signature.")

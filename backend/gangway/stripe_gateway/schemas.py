@@ -7,7 +7,7 @@ version never breaks parsing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -144,18 +144,29 @@ class LinkResult(_Loose):
     created: datetime | None = None
 
 
-class RelatedObject(_Loose):
-    id: str
-    type: str
+class _StrictJson(_Loose):
+    """Validated from JSON without coercion: a delivery is checked exactly as documented."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
+
+
+class RelatedObject(_StrictJson):
+    id: str = Field(max_length=255)
+    type: str = Field(max_length=120)
     url: str | None = None
 
 
-class EventNotification(_Loose):
-    """A verified thin event notification: identifiers only, no state."""
+class EventNotification(_StrictJson):
+    """A verified thin event notification: identifiers only, no state.
 
-    id: str
-    type: str
+    Lengths are bounded as the inbox stores them: a longer id is malformed, not a 500.
+    """
+
+    id: str = Field(max_length=255)
+    object: Literal["v2.core.event"] = "v2.core.event"
+    type: str = Field(max_length=120)
     created: datetime
+    livemode: bool = False
     related_object: RelatedObject | None = None
 
 

@@ -27,11 +27,13 @@ _THIN_EVENT_SCHEMA: dict[str, Any] = {
         "created": {"type": "string", "format": "date-time"},
         "livemode": {"type": "boolean"},
         "related_object": {
-            "type": "object",
+            # Absent or null on events about no object (v2.core.account_link.returned).
+            "type": ["object", "null"],
+            "required": ["id", "type", "url"],
             "properties": {
                 "id": {"type": "string"},
                 "type": {"type": "string"},
-                "url": {"type": "string"},
+                "url": {"type": ["string", "null"]},
             },
         },
     },
@@ -43,7 +45,7 @@ _THIN_EVENT_SCHEMA: dict[str, Any] = {
     name="receive_stripe_webhook",
     summary="Receive a Stripe v2 thin event notification",
     response_model=WebhookAck,
-    responses=problem_responses(400),
+    responses=problem_responses(400, 413),
     openapi_extra={
         "parameters": [
             {

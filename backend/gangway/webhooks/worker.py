@@ -18,7 +18,8 @@ from gangway.webhooks.service import InboxBell, WebhookService, worker_name
 
 logger = logging.getLogger("gangway.webhooks.worker")
 
-STOP_GRACE_SECONDS = 5.0
+# At shutdown, an event in hand gets this long; then its claim lapses with its short lease.
+STOP_GRACE_SECONDS = 2.0
 
 
 @dataclass

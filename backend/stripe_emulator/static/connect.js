@@ -652,6 +652,22 @@
       return true;
     }
 
+    // Requirements change on their own (deadlines pass, verifications finish): look again
+    // when the merchant comes back to the page, unless they are filling in the form.
+    connectedCallback() {
+      super.connectedCallback();
+      var self = this;
+      this.onFocus = this.onFocus || function () {
+        if (!self.shadowRoot.querySelector("form")) self.reload();
+      };
+      window.addEventListener("focus", this.onFocus);
+    }
+
+    disconnectedCallback() {
+      super.disconnectedCallback();
+      if (this.onFocus) window.removeEventListener("focus", this.onFocus);
+    }
+
     async load() {
       var self = this;
       var query = this.collectionQuery("notification_banner");

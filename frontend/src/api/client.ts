@@ -20,6 +20,9 @@ import type {
 
 let csrfToken: string | null = null;
 let unauthorizedHandler: (() => void) | null = null;
+const activityListeners = new Set<() => void>();
+/** The server's clock minus ours, learned from `Date` headers; 0 until they disagree by more than 2 s. */
+let clockOffsetMs = 0;
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -28,6 +31,45 @@ export function setCsrfToken(token: string | null): void {
 /** Called when a signed-in call answers 401 (session expired or ended elsewhere). */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
+}
+
+/**
+ * Called after every successful signed-in call other than `/api/auth/*`: the server counts those
+ * as activity and may have moved the session's idle expiry (the status stream does not count).
+ */
+export function onAuthenticatedActivity(listener: () => void): () => void {
+  activityListeners.add(listener);
+  return () => {
+    activityListeners.delete(listener);
+  };
+}
+
+/**
+ * Now, by the server's clock (epoch ms). Times the server sends (`expires_at`, `synced_at`) are
+ * compared with this, so a browser whose clock is off still counts down and ages them right.
+ */
+export function serverNow(): number {
+  return Date.now() + clockOffsetMs;
+}
+
+/** The server's clock minus this browser's (ms), as far as we know. */
+export function serverClockOffset(): number {
+  return clockOffsetMs;
+}
+
+function noteServerDate(response: Response): void {
+  const header = response.headers.get('Date');
+  if (!header) return;
+  const serverTime = Date.parse(header);
+  if (Number.isNaN(serverTime)) return;
+  // `Date` has a one-second resolution and arrives after a network trip: ignore small differences.
+  const offset = serverTime - Date.now();
+  if (Math.abs(offset - clockOffsetMs) > 2000) clockOffsetMs = offset;
+}
+
+/** For tests: forget what the server's clock said. */
+export function resetServerClock(): void {
+  clockOffsetMs = 0;
 }
 
 export class ApiError extends Error {
@@ -112,7 +154,10 @@ function isAuthEndpoint(url: string): boolean {
   }
 }
 
-async function unwrap<T>(call: () => Promise<FetchResult<T>>, retryCsrf = true): Promise<T> {
+/** `auth` calls (`/api/auth/*`) are not counted as activity here; `signed-in` calls are. */
+type CallKind = 'auth' | 'signed-in';
+
+async function unwrap<T>(call: () => Promise<FetchResult<T>>, kind: CallKind, retryCsrf = true): Promise<T> {
   let result: FetchResult<T>;
   try {
     result = await call();
@@ -124,14 +169,20 @@ async function unwrap<T>(call: () => Promise<FetchResult<T>>, retryCsrf = true):
     );
   }
   const { response } = result;
-  if (response.ok) return result.data as T;
+  noteServerDate(response);
+  if (response.ok) {
+    if (kind === 'signed-in') {
+      for (const listener of activityListeners) listener();
+    }
+    return result.data as T;
+  }
 
   const problem = toProblem(result.error, response);
 
   // A stale CSRF token (rotated by a sign-in in another tab): refresh it once and retry.
   if (response.status === 403 && retryCsrf && /csrf/i.test(`${problem.type ?? ''} ${problem.title ?? ''}`)) {
     await getSession();
-    return unwrap(call, false);
+    return unwrap(call, kind, false);
   }
   if (response.status === 401 && !isAuthEndpoint(response.url) && unauthorizedHandler) {
     unauthorizedHandler();
@@ -142,7 +193,7 @@ async function unwrap<T>(call: () => Promise<FetchResult<T>>, retryCsrf = true):
 // ---- Endpoints -------------------------------------------------------------------------
 
 export async function getSession(): Promise<SessionPublic> {
-  const session = await unwrap(() => client.GET('/api/auth/session'));
+  const session = await unwrap(() => client.GET('/api/auth/session'), 'auth');
   setCsrfToken(session.csrf_token);
   return session;
 }
@@ -154,14 +205,14 @@ export async function ensureCsrfToken(): Promise<void> {
 
 export async function signup(body: SignupBody): Promise<SessionPublic> {
   await ensureCsrfToken();
-  const session = await unwrap(() => client.POST('/api/auth/signup', { body }));
+  const session = await unwrap(() => client.POST('/api/auth/signup', { body }), 'auth');
   setCsrfToken(session.csrf_token);
   return session;
 }
 
 export async function login(body: LoginBody): Promise<SessionPublic> {
   await ensureCsrfToken();
-  const session = await unwrap(() => client.POST('/api/auth/login', { body }));
+  const session = await unwrap(() => client.POST('/api/auth/login', { body }), 'auth');
   setCsrfToken(session.csrf_token);
   return session;
 }
@@ -169,7 +220,7 @@ export async function login(body: LoginBody): Promise<SessionPublic> {
 export async function logout(): Promise<void> {
   await ensureCsrfToken();
   try {
-    await unwrap(() => client.POST('/api/auth/logout', { body: {} as never }));
+    await unwrap(() => client.POST('/api/auth/logout', { body: {} as never }), 'auth');
   } finally {
     setCsrfToken(null);
   }
@@ -177,21 +228,21 @@ export async function logout(): Promise<void> {
 
 export async function createAccount(body: AccountCreateBody): Promise<AccountPublic> {
   await ensureCsrfToken();
-  return unwrap(() => client.POST('/api/account', { body }));
+  return unwrap(() => client.POST('/api/account', { body }), 'signed-in');
 }
 
 export async function createOnboardingLink(body: LinkCreateBody): Promise<OnboardingLink> {
   await ensureCsrfToken();
-  return unwrap(() => client.POST('/api/onboarding/links', { body }));
+  return unwrap(() => client.POST('/api/onboarding/links', { body }), 'signed-in');
 }
 
 export async function getOnboardingStatus(): Promise<OnboardingStatus> {
-  return unwrap(() => client.GET('/api/onboarding/status'));
+  return unwrap(() => client.GET('/api/onboarding/status'), 'signed-in');
 }
 
 export async function syncOnboardingStatus(): Promise<OnboardingStatus> {
   await ensureCsrfToken();
-  return unwrap(() => client.POST('/api/onboarding/sync', { body: {} as never }));
+  return unwrap(() => client.POST('/api/onboarding/sync', { body: {} as never }), 'signed-in');
 }
 
 export const STATUS_STREAM_URL = '/api/onboarding/status/stream';

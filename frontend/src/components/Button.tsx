@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ButtonHTMLAttributes, MouseEvent, ReactNode } from 'react';
 
 interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: 'primary' | 'secondary' | 'ghost';
@@ -6,7 +6,13 @@ interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   pendingLabel?: ReactNode;
 }
 
-/** A button that stays focusable while pending and says what it is doing. */
+/**
+ * A button that stays focusable while pending or unavailable and says what it is doing.
+ *
+ * It never sets the native `disabled`: a focused button that becomes disabled drops keyboard
+ * focus to `<body>`. It is marked `aria-disabled` instead, and clicks (and, for a submit button,
+ * the form submission a click or Enter would cause) are swallowed meanwhile.
+ */
 export function Button({
   variant = 'primary',
   pending = false,
@@ -14,16 +20,25 @@ export function Button({
   children,
   className,
   disabled,
+  onClick,
   type = 'button',
   ...rest
 }: ButtonProps) {
+  const unavailable = Boolean(disabled) || pending;
   return (
     <button
       {...rest}
       type={type}
       className={['btn', `btn-${variant}`, className].filter(Boolean).join(' ')}
-      disabled={disabled ?? pending}
+      aria-disabled={unavailable || undefined}
       aria-busy={pending || undefined}
+      onClick={(event: MouseEvent<HTMLButtonElement>) => {
+        if (unavailable) {
+          event.preventDefault();
+          return;
+        }
+        onClick?.(event);
+      }}
     >
       {pending && <span className="spinner" aria-hidden="true" />}
       <span>{pending && pendingLabel ? pendingLabel : children}</span>

@@ -6,7 +6,9 @@ export function useCountdown(until: number | null): number {
   useEffect(() => {
     if (until === null) return;
     const tick = () => {
-      setNow(Date.now());
+      const t = Date.now();
+      setNow(t);
+      if (t >= until) window.clearInterval(timer);
     };
     const first = window.setTimeout(tick, 0);
     const timer = window.setInterval(tick, 1000);

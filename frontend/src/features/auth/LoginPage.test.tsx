@@ -97,4 +97,31 @@ describe('LoginPage', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByText('Dashboard here')).toBeInTheDocument();
   });
+
+  it('keeps keyboard focus on "Sign in" while signing in (busy, not disabled) and sends one request', async () => {
+    let release: () => void = () => undefined;
+    const fetchMock = renderLogin('/login', async () => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return jsonResponse(401, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid email or password' });
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Email'), 'ada@example.com');
+    await user.type(screen.getByLabelText('Password'), 'wrong password');
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'Sign in' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+
+    const busy = await screen.findByRole('button', { name: 'Signing in…' });
+    expect(busy).toHaveFocus();
+    expect(busy).toHaveAttribute('aria-disabled', 'true');
+    expect(busy).not.toBeDisabled();
+    await user.keyboard('{Enter}');
+    release();
+    expect(await screen.findByRole('alert')).toHaveTextContent('Invalid email or password');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toHaveFocus();
+    const logins = fetchMock.mock.calls.filter(([r]) => (r as Request).url.endsWith('/api/auth/login'));
+    expect(logins).toHaveLength(1);
+  });
 });

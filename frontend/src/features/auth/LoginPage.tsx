@@ -46,6 +46,7 @@ export function LoginPage() {
 
   const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (mutation.isPending) return;
     const found: FieldErrors = { email: validateEmail(email), password: validatePassword(password) };
     setErrors(found);
     if (found.email) {

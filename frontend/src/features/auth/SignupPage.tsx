@@ -67,6 +67,7 @@ export function SignupPage() {
 
   const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (mutation.isPending) return;
     setFormError(null);
     const found: FieldErrors = {
       business_name: validateBusinessName(businessName),

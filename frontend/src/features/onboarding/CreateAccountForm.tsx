@@ -3,6 +3,7 @@ import type { BusinessType } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
 import { SelectField } from '../../components/Field';
+import { useLastError } from '../../components/useLastError';
 import { useCreateAccount } from './queries';
 
 export const COUNTRIES = [
@@ -47,9 +48,12 @@ export function CreateAccountForm() {
   const [businessType, setBusinessType] = useState<BusinessType | ''>('individual');
 
   const mutation = useCreateAccount();
+  // Kept while the merchant tries again, so the alert is not unmounted and re-announced.
+  const error = useLastError(mutation.error, mutation.isSuccess || mutation.isIdle);
 
   const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (mutation.isPending) return;
     mutation.mutate(businessType ? { country, business_type: businessType } : { country });
   };
 
@@ -76,7 +80,7 @@ export function CreateAccountForm() {
           }}
         />
       </div>
-      {mutation.isError && <Alert tone="error">{mutation.error.message}</Alert>}
+      {error && <Alert tone="error">{error.message}</Alert>}
       <Button type="submit" pending={mutation.isPending} pendingLabel="Creating account…">
         Create Stripe account
       </Button>

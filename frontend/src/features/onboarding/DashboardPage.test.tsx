@@ -188,7 +188,8 @@ describe('DashboardPage', () => {
       if (path === '/api/auth/session') return jsonResponse(200, session);
       if (path === '/api/onboarding/status') {
         await statusGate;
-        return jsonResponse(200, status({ ...VERIFYING, version: 4 }));
+        // /connect/return read the account from Stripe after the merchant left.
+        return jsonResponse(200, status({ ...VERIFYING, version: 4, synced_at: new Date(Date.now() + 1000).toISOString() }));
       }
       return jsonResponse(404, { title: 'Not Found', status: 404 });
     });

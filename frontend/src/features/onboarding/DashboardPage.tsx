@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import type { OnboardingStatus } from '../../api/types';
@@ -6,17 +6,20 @@ import { Alert } from '../../components/Alert';
 import { AppShell } from '../../components/AppShell';
 import { Button } from '../../components/Button';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
+import { useFocusRescue } from '../../components/useFocusRescue';
+import { useLastError } from '../../components/useLastError';
 import { SignOutButton } from '../auth/SignOutButton';
 import { useSession } from '../auth/queries';
 import { CapabilityBadges } from './CapabilityBadges';
 import { CreateAccountForm } from './CreateAccountForm';
-import { clearDeparture, peekDeparture } from './departure';
+import { arrivalFromStripe, clearDeparture, syncedSince } from './departure';
 import { PrimaryAction } from './PrimaryAction';
 import { RequirementChecklist } from './RequirementChecklist';
 import { StateAnnouncer } from './StateAnnouncer';
 import { StatusHeader } from './StatusHeader';
 import { SupportContact } from './SupportContact';
-import { invalidateStatus, useOnboardingStatus } from './queries';
+import { invalidateStatus, useOnboardingStatus, useRecheckStripe } from './queries';
+import { formatDate } from './dates';
 import { SyncInfo } from './SyncInfo';
 import { useStatusStream } from './useStatusStream';
 
@@ -72,6 +75,61 @@ const FALLBACK_NOTICE = {
   text: 'Something went wrong while getting a fresh onboarding link. Use the button below to try again.',
 };
 
+const UNCONFIRMED = {
+  state: 'unconfirmed',
+  headline: "We couldn't confirm with Stripe yet",
+  detail:
+    "Stripe hasn't answered since you came back, so we can't show what you changed there yet. " +
+    'This page keeps checking and updates on its own as soon as Stripe answers.',
+} as const;
+
+/**
+ * Back from Stripe, but Stripe has not answered since (its `synced_at` is from before the
+ * merchant left): say so, rather than presenting what Stripe needed before as the truth.
+ * What we had is one click away, labelled as such.
+ */
+function UnconfirmedReturn({ status, syncInfo }: { status: OnboardingStatus; syncInfo: ReactNode }) {
+  const syncedAt = status.synced_at ? new Date(status.synced_at) : null;
+  return (
+    <>
+      <section className="status-card tone-warning" aria-labelledby="status-headline" data-state={UNCONFIRMED.state}>
+        <p className="eyebrow">Payments onboarding</p>
+        <h1 id="status-headline" className="status-headline" tabIndex={-1}>
+          {UNCONFIRMED.headline}
+        </h1>
+        <p className="status-detail">{UNCONFIRMED.detail}</p>
+        <p className="checking-row muted">
+          <span className="spinner" aria-hidden="true" />
+          <span>Still checking with Stripe…</span>
+        </p>
+      </section>
+      {syncInfo}
+      <details className="stale-status" data-testid="stale-status">
+        <summary>What Stripe needed before you went there</summary>
+        <p className="muted">
+          {syncedAt ? (
+            <>
+              As Stripe last confirmed it, on <time dateTime={syncedAt.toISOString()}>{formatDate(syncedAt)}</time> at{' '}
+              {syncedAt.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' })}. It may be out of date.
+            </>
+          ) : (
+            'It may be out of date.'
+          )}
+        </p>
+        <div className="dash-grid">
+          <RequirementChecklist
+            title="What Stripe needed then"
+            requirements={status.requirements}
+            futureRequirements={status.future_requirements}
+            upcomingDeadline={status.upcoming_deadline}
+          />
+          <CapabilityBadges capabilities={status.capabilities} />
+        </div>
+      </details>
+    </>
+  );
+}
+
 function RefreshNotice({ notice, onDismiss }: { notice: string; onDismiss: () => void }) {
   const { title, text } = REFRESH_NOTICES[notice] ?? FALLBACK_NOTICE;
   return (
@@ -92,7 +150,7 @@ export function DashboardPage() {
   // Back from Stripe? Then show "Checking with Stripe…" until fresh status arrives. The BFF's
   // /connect/return has already re-read the account, so a fresh status read is enough.
   const queryClient = useQueryClient();
-  const [departure] = useState(peekDeparture);
+  const [departure] = useState(arrivalFromStripe);
   const [checking, setChecking] = useState(departure !== null);
   const refreshStarted = useRef(false);
 
@@ -103,11 +161,14 @@ export function DashboardPage() {
     [departure],
   );
   const mode = useStatusStream(true, onStreamStatus);
-  const status = useOnboardingStatus(mode === 'live' ? false : POLL_MS);
+  // Until Stripe has answered since the merchant came back, the status may be out of date.
+  const unconfirmed = (data: OnboardingStatus | undefined) => departure !== null && !syncedSince(data?.synced_at, departure);
+  // Poll when the stream is down, when the server stopped answering (an open stream proves
+  // nothing then), and while the return from Stripe is unconfirmed.
+  const status = useOnboardingStatus((data, failing) => (mode !== 'live' || failing || unconfirmed(data) ? POLL_MS : false));
 
   useEffect(() => {
     if (!departure) return;
-    clearDeparture();
     if (!refreshStarted.current) {
       refreshStarted.current = true;
       void invalidateStatus(queryClient).finally(() => {
@@ -123,7 +184,21 @@ export function DashboardPage() {
   }, [departure, queryClient]);
 
   const data = status.data;
-  useDocumentTitle(data ? data.headline : 'Onboarding');
+  const awaitingStripe = data !== undefined && unconfirmed(data);
+  // The marker stays until Stripe has answered, so a reload still says we are not sure yet.
+  const confirmed = departure !== null && data !== undefined && !awaitingStripe;
+  useEffect(() => {
+    if (confirmed) clearDeparture();
+  }, [confirmed]);
+  useRecheckStripe(awaitingStripe && !checking);
+  // The status's last failure, kept while it is retried (every few seconds), so its alert
+  // stays mounted and is announced once.
+  const loadError = useLastError(status.error, status.isSuccess);
+  // The last read failed (with data: a refetch). A status from the stream clears it.
+  const failing = status.isError;
+  useFocusRescue('status-headline', 'main');
+
+  useDocumentTitle(checking ? 'Checking with Stripe…' : awaitingStripe ? UNCONFIRMED.headline : data ? data.headline : 'Onboarding');
 
   const merchant = session.data?.merchant;
   const account = merchant ? (
@@ -139,22 +214,35 @@ export function DashboardPage() {
   );
 
   let body;
-  if (checking || status.isPending) {
+  if (checking) {
     body = <CheckingWithStripe />;
-  } else if (!data) {
+  } else if (!data && loadError) {
     body = (
-      <Alert tone="error" title="We couldn't load your onboarding status">
-        <p>{status.error.message}</p>
+      <div className="load-error">
+        <Alert tone="error" title="We couldn't load your onboarding status">
+          <p>{loadError.message}</p>
+        </Alert>
         <Button
           variant="secondary"
           className="btn-sm"
+          pending={status.isFetching}
+          pendingLabel="Trying again…"
           onClick={() => {
             void status.refetch();
           }}
         >
           Try again
         </Button>
-      </Alert>
+      </div>
+    );
+  } else if (!data) {
+    body = <CheckingWithStripe />;
+  } else if (awaitingStripe) {
+    body = (
+      <UnconfirmedReturn
+        status={data}
+        syncInfo={<SyncInfo syncedAt={data.synced_at} mode={mode} failing={failing} canSync={data.state !== 'no_account'} beforeReturn />}
+      />
     );
   } else {
     body = (
@@ -172,7 +260,7 @@ export function DashboardPage() {
             <SupportContact support={data.support} />
           ) : null}
         </StatusHeader>
-        <SyncInfo syncedAt={data.synced_at} mode={mode} canSync={data.state !== 'no_account'} />
+        <SyncInfo syncedAt={data.synced_at} mode={mode} failing={failing} canSync={data.state !== 'no_account'} />
         <div className="dash-grid">
           <RequirementChecklist
             requirements={data.requirements}
@@ -197,7 +285,7 @@ export function DashboardPage() {
           }}
         />
       )}
-      <StateAnnouncer status={checking ? undefined : data} />
+      <StateAnnouncer status={checking ? undefined : awaitingStripe ? UNCONFIRMED : data} />
       {body}
     </AppShell>
   );

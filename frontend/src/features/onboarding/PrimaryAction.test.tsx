@@ -33,8 +33,10 @@ describe('PrimaryAction', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Review upcoming requirements' }));
     const pending = await screen.findByRole('button', { name: 'Opening Stripe…' });
-    expect(pending).toBeDisabled();
+    // Busy, but not `disabled`: a disabled button would drop keyboard focus to <body>.
+    expect(pending).toHaveAttribute('aria-disabled', 'true');
     expect(pending).toHaveAttribute('aria-busy', 'true');
+    expect(pending).toHaveFocus();
 
     release();
     await waitFor(() => {
@@ -56,19 +58,82 @@ describe('PrimaryAction', () => {
     expect(stored).not.toContain('connect.example');
   });
 
-  it('on 429 asks the merchant to wait, counting down, and keeps the button disabled meanwhile', async () => {
+  it('on 429 asks the merchant to wait, counting down outside the alert, and keeps the button unavailable meanwhile', async () => {
     mockFetch(() =>
       jsonResponse(429, { type: 'https://gangway.dev/problems/rate-limited', title: 'Too Many Requests', status: 429 }, { 'Retry-After': '30' }),
     );
     const go = vi.fn();
     renderWithProviders(<PrimaryAction action={nextAction('continue', 'Continue onboarding')} go={go} />);
-    await userEvent.click(screen.getByRole('button', { name: 'Continue onboarding' }));
+    const button = screen.getByRole('button', { name: 'Continue onboarding' });
+    await userEvent.click(button);
 
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent(/Too many attempts\. Please wait (30|29) seconds, then try again\./);
-    expect(screen.getByRole('button', { name: 'Continue onboarding' })).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Continue onboarding' })).toHaveAccessibleDescription(alert.textContent);
+    expect(alert).toHaveTextContent('Too many attempts. Please wait a moment, then try again.');
+    expect(screen.getByTestId('retry-countdown')).toHaveTextContent(/^(30|29) seconds$/);
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    expect(button).toHaveFocus();
+    expect(button).toHaveAccessibleDescription(/^Too many attempts\. Please wait a moment, then try again\. You can try again in (30|29) seconds\./);
+    await userEvent.click(button);
     expect(go).not.toHaveBeenCalled();
+  });
+
+  it('keeps the ticking seconds out of the alert, so the wait is announced once and not every second', async () => {
+    mockFetch(() =>
+      jsonResponse(503, { type: 'about:blank', title: 'Service Unavailable', status: 503 }, { 'Retry-After': '2' }),
+    );
+    renderWithProviders(<PrimaryAction action={nextAction('start', 'Start onboarding')} go={vi.fn()} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Start onboarding' }));
+
+    const alert = await screen.findByRole('alert');
+    const announced = alert.textContent;
+    expect(announced).toBe('Stripe is temporarily unavailable.');
+    const countdown = screen.getByTestId('retry-countdown');
+    // Not inside any live region: not the alert, nor a status or an aria-live ancestor.
+    expect(countdown.closest('[role="alert"], [role="status"], [aria-live]:not([aria-live="off"])')).toBeNull();
+    const first = countdown.textContent;
+    await waitFor(
+      () => {
+        expect(screen.getByTestId('retry-countdown').textContent).not.toBe(first);
+      },
+      { timeout: 2500 },
+    );
+    // Same alert element, same words: nothing for a screen reader to repeat.
+    expect(screen.getByRole('alert')).toBe(alert);
+    expect(alert.textContent).toBe(announced);
+    // When the wait is over, that is said once, politely.
+    expect(await screen.findByText('You can try again now.', undefined, { timeout: 2500 })).toHaveAttribute('role', 'status');
+    expect(screen.queryByTestId('retry-countdown')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Start onboarding' })).not.toHaveAttribute('aria-disabled');
+  });
+
+  it('keeps the same alert mounted while the merchant tries again, until it succeeds', async () => {
+    let release: () => void = () => undefined;
+    let calls = 0;
+    mockFetch(async () => {
+      calls += 1;
+      if (calls === 2) {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      }
+      return jsonResponse(502, { type: 'about:blank', title: 'Bad Gateway', status: 502, detail: 'Stripe answered with an error.' });
+    });
+    renderWithProviders(<PrimaryAction action={nextAction('start', 'Start onboarding')} go={vi.fn()} />);
+    const button = screen.getByRole('button', { name: 'Start onboarding' });
+    await userEvent.click(button);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Stripe answered with an error.');
+
+    await userEvent.click(button);
+    expect(await screen.findByRole('button', { name: 'Opening Stripe…' })).toHaveFocus();
+    // While the second attempt runs, the alert is still the same element.
+    expect(screen.getByRole('alert')).toBe(alert);
+    release();
+    await waitFor(() => {
+      expect(screen.getByRole('button', { name: 'Start onboarding' })).not.toHaveAttribute('aria-busy');
+    });
+    expect(screen.getByRole('alert')).toBe(alert);
+    expect(alert).toHaveTextContent('Stripe answered with an error.');
   });
 
   it('on 503 says Stripe is unavailable and lets the merchant try again', async () => {

@@ -2,25 +2,25 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import type { NextAction } from '../../api/types';
 import { Button } from '../../components/Button';
+import { ErrorWithWait } from '../../components/RetryWait';
 import { useCountdown } from '../../components/useCountdown';
-import { markDeparture } from './departure';
+import { useLastError } from '../../components/useLastError';
+import { clearDeparture, markDeparture } from './departure';
 import { useCreateOnboardingLink } from './queries';
 
-export function linkErrorMessage(error: unknown, secondsLeft: number): string {
+/**
+ * What went wrong minting a link, in words that do not change while the merchant waits: the
+ * seconds left are shown next to it, outside the live region (see `ErrorWithWait`).
+ */
+export function linkErrorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return 'Something went wrong. Please try again.';
   switch (error.status) {
     case 429:
-      return secondsLeft > 0
-        ? `Too many attempts. Please wait ${String(secondsLeft)} second${secondsLeft === 1 ? '' : 's'}, then try again.`
-        : 'Too many attempts. You can try again now.';
+      return error.retryAfter ? 'Too many attempts. Please wait a moment, then try again.' : 'Too many attempts. Please try again shortly.';
     case 503:
-      return secondsLeft > 0
-        ? `Stripe is temporarily unavailable. Please try again in ${String(secondsLeft)} second${secondsLeft === 1 ? '' : 's'}.`
-        : 'Stripe is temporarily unavailable. Please try again.';
+      return error.retryAfter ? 'Stripe is temporarily unavailable.' : 'Stripe is temporarily unavailable. Please try again.';
     case 404:
       return 'Create your Stripe account first.';
-    case 0:
-      return error.message;
     default:
       return error.message;
   }
@@ -47,7 +47,7 @@ export function PrimaryAction({
   const [leaving, setLeaving] = useState(false);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const secondsLeft = useCountdown(retryAt);
-  // Set synchronously on the first click, before React re-renders the button as disabled, so a
+  // Set synchronously on the first click, before React re-renders the button as busy, so a
   // double click mints one link and only one Stripe page enters the history.
   const inFlight = useRef(false);
 
@@ -73,6 +73,8 @@ export function PrimaryAction({
   useEffect(() => {
     const onPageShow = (event: PageTransitionEvent) => {
       if (event.persisted) {
+        // Back without going through /connect/return: there is no return to confirm.
+        clearDeparture();
         inFlight.current = false;
         setLeaving(false);
         reset();
@@ -86,7 +88,9 @@ export function PrimaryAction({
 
   const pending = mutation.isPending || leaving;
   const waiting = secondsLeft > 0;
-  const showError = mutation.isError;
+  // Kept while the merchant tries again, so the alert is not unmounted and re-announced.
+  const error = useLastError(mutation.error, mutation.isSuccess || mutation.isIdle);
+  const showError = error !== null;
 
   return (
     <div className="primary-action">
@@ -109,11 +113,7 @@ export function PrimaryAction({
       >
         {action.label}
       </Button>
-      {showError && (
-        <p id={errorId} className="inline-error" role="alert">
-          {linkErrorMessage(mutation.error, secondsLeft)}
-        </p>
-      )}
+      {showError && <ErrorWithWait id={errorId} message={linkErrorMessage(error)} retryAt={retryAt} />}
       {!showError && !pending && <p className="action-hint">You'll continue on Stripe's secure site and come back here.</p>}
     </div>
   );

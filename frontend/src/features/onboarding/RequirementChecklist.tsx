@@ -64,9 +64,17 @@ interface ChecklistProps {
   /** When the earliest upcoming requirement starts to apply, if Stripe gave a date. */
   upcomingDeadline?: string | null;
   now?: Date;
+  /** The card's heading; a list that may be out of date says so. */
+  title?: string;
 }
 
-export function RequirementChecklist({ requirements, futureRequirements, upcomingDeadline = null, now = new Date() }: ChecklistProps) {
+export function RequirementChecklist({
+  requirements,
+  futureRequirements,
+  upcomingDeadline = null,
+  now = new Date(),
+  title = 'What Stripe needs',
+}: ChecklistProps) {
   const items: Record<GroupKey, Requirement[]> = {
     past_due: requirements.past_due,
     currently_due: requirements.currently_due,
@@ -79,7 +87,7 @@ export function RequirementChecklist({ requirements, futureRequirements, upcomin
   return (
     <section className="card" aria-labelledby="checklist-title">
       <h2 id="checklist-title" className="card-title">
-        What Stripe needs
+        {title}
       </h2>
       {groups.length === 0 ? (
         <p className="muted empty">Nothing is due right now.</p>

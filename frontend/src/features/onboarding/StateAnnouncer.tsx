@@ -1,12 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
-import type { OnboardingState, OnboardingStatus } from '../../api/types';
+import type { OnboardingStatus } from '../../api/types';
 
 /**
  * A polite live region that speaks when the overall state changes (not on first load),
  * so a screen-reader user hears what a sighted user sees change in the header.
  */
-export function StateAnnouncer({ status }: { status: Pick<OnboardingStatus, 'state' | 'headline' | 'detail'> | undefined }) {
-  const previous = useRef<OnboardingState | undefined>(undefined);
+export function StateAnnouncer({
+  status,
+}: {
+  /** `state` may also be a page-level state of the dashboard's own, e.g. "unconfirmed". */
+  status: (Omit<Pick<OnboardingStatus, 'state' | 'headline' | 'detail'>, 'state'> & { state: string }) | undefined;
+}) {
+  const previous = useRef<string | undefined>(undefined);
   const [message, setMessage] = useState('');
   const state = status?.state;
   const headline = status?.headline;

@@ -3,6 +3,7 @@
  * sync from Stripe): keys and hooks. `useStatusStream` feeds the same query from the server.
  */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import {
   ApiError,
   createAccount,
@@ -28,11 +29,15 @@ export function invalidateStatus(queryClient: QueryClient): Promise<void> {
   return queryClient.invalidateQueries({ queryKey: statusKey });
 }
 
-export function useOnboardingStatus(pollMs: number | false) {
+/**
+ * The status query. `pollMs` decides, after every change of the query, whether to poll: it gets
+ * the data held and whether the last attempt to read the status failed.
+ */
+export function useOnboardingStatus(pollMs: (data: OnboardingStatus | undefined, failing: boolean) => number | false) {
   return useQuery({
     queryKey: statusKey,
     queryFn: getOnboardingStatus,
-    refetchInterval: pollMs,
+    refetchInterval: (query) => pollMs(query.state.data, query.state.status === 'error'),
     refetchOnWindowFocus: true,
     staleTime: 5_000,
   });
@@ -79,6 +84,39 @@ export function useCreateOnboardingLink(callbacks: LinkCallbacks = {}) {
       callbacks.onError?.(error);
     },
   });
+}
+
+const RECHECK_FIRST_MS = 10_000;
+const RECHECK_MAX_MS = 120_000;
+
+/**
+ * While the merchant's return from Stripe is unconfirmed (Stripe did not answer), ask the BFF to
+ * re-read the account now and then: after 10 s, then backing off to every 2 minutes, never sooner
+ * than a Retry-After. Failures are quiet: the page already says it is still checking.
+ */
+export function useRecheckStripe(active: boolean): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!active) return;
+    let timer: number | undefined;
+    let attempt = 0;
+    let disposed = false;
+    const run = async () => {
+      let wait = Math.min(RECHECK_MAX_MS, RECHECK_FIRST_MS * 2 ** (attempt + 1));
+      try {
+        applyStatus(queryClient, await syncOnboardingStatus());
+      } catch (error) {
+        if (error instanceof ApiError && error.retryAfter) wait = Math.max(wait, error.retryAfter * 1000);
+      }
+      attempt += 1;
+      if (!disposed) timer = window.setTimeout(() => void run(), wait);
+    };
+    timer = window.setTimeout(() => void run(), RECHECK_FIRST_MS);
+    return () => {
+      disposed = true;
+      window.clearTimeout(timer);
+    };
+  }, [active, queryClient]);
 }
 
 /** Re-read the account from Stripe now and show the result. */

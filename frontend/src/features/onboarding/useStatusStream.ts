@@ -4,6 +4,10 @@ import { STATUS_STREAM_URL } from '../../api/client';
 import type { OnboardingStatus } from '../../api/types';
 import { applyStatus, invalidateStatus } from './queries';
 
+/**
+ * `connecting` only before the first attempt has settled; after a failure, reconnection attempts
+ * stay `polling` until one opens, so the words on screen do not flip with every attempt.
+ */
 export type StreamMode = 'connecting' | 'live' | 'polling';
 
 const MAX_BACKOFF_MS = 30_000;
@@ -24,6 +28,7 @@ export function useStatusStream(enabled: boolean, onStatus?: (status: Onboarding
     let timer: number | undefined;
     let attempt = 0;
     let disposed = false;
+    let failed = false;
 
     const onStatusEvent = (event: MessageEvent<string>) => {
       try {
@@ -37,7 +42,7 @@ export function useStatusStream(enabled: boolean, onStatus?: (status: Onboarding
 
     const connect = () => {
       if (disposed) return;
-      setMode('connecting');
+      if (!failed) setMode('connecting');
       source = new EventSource(STATUS_STREAM_URL, { withCredentials: true });
       source.addEventListener('open', () => {
         attempt = 0;
@@ -48,6 +53,7 @@ export function useStatusStream(enabled: boolean, onStatus?: (status: Onboarding
         source?.close();
         source = null;
         if (disposed) return;
+        failed = true;
         setMode('polling');
         void invalidateStatus(queryClient);
         const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt) + Math.floor(Math.random() * 500);
