@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     auto_migrate: bool = False
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
+    # Bearer token for GET /metrics; unset, /metrics answers only requests from loopback.
+    metrics_token: SecretStr | None = None
     # --- serving (`python -m gangway.ops.serve`, the image's command; see gangway/ops/serve.py)
     workers: int = Field(default=1, ge=1)
     trusted_proxies: str = ""  # addresses/CIDRs whose X-Forwarded-For/-Proto are believed

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 
-from gangway.core.deps import DatabaseDep
-from gangway.core.errors import ServiceUnavailable, problem_responses
+from gangway.core.deps import DatabaseDep, SettingsDep
+from gangway.core.errors import NotFound, ServiceUnavailable, problem_responses
 from gangway.core.migrations import current_revisions, schema_state
 from gangway.ops.metrics import Metrics
 
@@ -49,13 +51,37 @@ async def readyz(request: Request, db: DatabaseDep) -> Health:
     return Health(status="ok")
 
 
+_LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+def _metrics_allowed(request: Request, token: SecretStr | None) -> bool:
+    """With a token configured, only its bearer; without one, only this machine (loopback)."""
+    if token is not None:
+        given = request.headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {token.get_secret_value()}".encode())
+    host = request.client.host if request.client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in _LOOPBACK)
+
+
 @router.get(
     "/metrics",
     name="metrics",
     summary="Prometheus metrics",
     response_class=Response,
-    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Metrics"}},
+    responses={
+        200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Metrics"},
+        **problem_responses(404),
+    },
 )
-async def metrics(request: Request) -> Response:
+async def metrics(request: Request, settings: SettingsDep) -> Response:
+    """For the platform's Prometheus only: with `GANGWAY_METRICS_TOKEN` set, send it as a
+    bearer token; without it, only requests from this machine are answered. Anyone else gets
+    404, as if there were nothing here."""
+    if not _metrics_allowed(request, settings.metrics_token):
+        raise NotFound("No such page.")
     app_metrics: Metrics = request.app.state.services.metrics
     return Response(generate_latest(app_metrics.registry), media_type=CONTENT_TYPE_LATEST)
