@@ -19,12 +19,14 @@ from datetime import timedelta
 from types import FrameType
 
 from gangway.accounts.service import AccountService
+from gangway.auth.cache import SessionCache
 from gangway.auth.passwords import PasswordHasher
 from gangway.auth.service import AuthService
 from gangway.changes import ChangeFeed
 from gangway.core.config import Settings
 from gangway.core.db import Database
 from gangway.core.ratelimit import RateLimiter
+from gangway.onboarding.cache import StatusCache
 from gangway.onboarding.service import OnboardingService
 from gangway.ops.metrics import Metrics
 from gangway.stripe_gateway import StripeGateway
@@ -33,6 +35,11 @@ from gangway.webhooks.service import InboxBell, WebhookService
 from gangway.webhooks.worker import WebhookRuntime
 
 logger = logging.getLogger("gangway.container")
+
+# What each cache is read from: any write to these tables that its service did not announce
+# through the change feed empties the cache.
+STATUS_TABLES = {"connected_accounts", "account_requirements", "account_capabilities"}
+SESSION_TABLES = {"sessions", "merchants"}
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,16 @@ def build_services(settings: Settings, metrics: Metrics | None = None) -> Servic
     db = Database.from_settings(settings)
     stripe = StripeGateway(settings, metrics)
     changes = ChangeFeed(db)
+    # Per-process caches, kept coherent by the change feed and by this process's own writes.
+    sessions = SessionCache(changes, ttl=settings.session_cache_seconds)
+    statuses = StatusCache(changes)
+    db.on_write(STATUS_TABLES, statuses.forget_all)
+    db.on_write(SESSION_TABLES, sessions.forget_all)
     bell = InboxBell()
     limiter = RateLimiter(db)
-    accounts = AccountService(db=db, stripe=stripe, changes=changes)
+    accounts = AccountService(
+        db=db, stripe=stripe, changes=changes, settings=settings, limiter=limiter
+    )
     return Services(
         settings=settings,
         db=db,
@@ -69,7 +83,12 @@ def build_services(settings: Settings, metrics: Metrics | None = None) -> Servic
         stripe=stripe,
         changes=changes,
         auth=AuthService(
-            db=db, settings=settings, hasher=PasswordHasher(settings), limiter=limiter
+            db=db,
+            settings=settings,
+            hasher=PasswordHasher(settings),
+            limiter=limiter,
+            changes=changes,
+            cache=sessions,
         ),
         accounts=accounts,
         onboarding=OnboardingService(
@@ -79,6 +98,7 @@ def build_services(settings: Settings, metrics: Metrics | None = None) -> Servic
             accounts=accounts,
             changes=changes,
             limiter=limiter,
+            cache=statuses,
         ),
         webhooks=WebhookService(
             db=db, settings=settings, stripe=stripe, accounts=accounts, bell=bell, metrics=metrics

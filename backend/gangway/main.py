@@ -22,8 +22,14 @@ from gangway.core.errors import install_error_handlers, problem_responses
 from gangway.core.logging import configure_logging
 from gangway.core.migrations import head_revisions, upgrade_to_head
 from gangway.core.openapi import install_openapi
-from gangway.core.web import BodySizeLimitMiddleware, SecurityHeadersMiddleware, spa_router
+from gangway.core.web import (
+    BodySizeLimitMiddleware,
+    SecurityHeadersMiddleware,
+    content_security_policy,
+    spa_router,
+)
 from gangway.onboarding.connect import router as connect_router
+from gangway.onboarding.endpoints import config_router
 from gangway.onboarding.endpoints import router as onboarding_router
 from gangway.ops.correlation import RequestIdMiddleware
 from gangway.ops.endpoints import router as ops_router
@@ -69,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "account", "description": "Your connected Stripe account."},
             {
                 "name": "onboarding",
-                "description": "Links to Stripe-hosted onboarding and the status.",
+                "description": "Links to Stripe-hosted onboarding, sessions for embedded "
+                "onboarding, and the status.",
             },
             {"name": "connect", "description": "Where Stripe sends the browser back."},
             {
@@ -90,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(auth_router)
     api.include_router(accounts_router)
     api.include_router(onboarding_router)
+    api.include_router(config_router)
     app.include_router(api)
     app.include_router(connect_router)
     app.include_router(webhooks_router)  # signature-authenticated: outside the CSRF router
@@ -101,7 +109,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         limit=settings.max_body_bytes,
         limits_by_prefix={"/webhooks/": settings.max_webhook_body_bytes},
     )
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        hsts=settings.secure_cookies,
+        csp=content_security_policy(settings),
+    )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)  # outermost: every log line has the id
     return app

@@ -300,3 +300,134 @@ def test_the_empty_status_has_no_account_and_nothing_to_do() -> None:
     }
     assert (status.future_requirements, status.capabilities) == ([], [])
     assert (status.deadline, status.synced_at, status.version) == (None, None, 0)
+
+
+# --- the surface: hosted links, or embedded components in the page
+
+
+def _must_embed(state: str = "not_started", **kw: Any) -> ConnectedAccount:
+    """No Stripe dashboard and Stripe liable for losses (unless ``kw`` says otherwise): Stripe
+    collects the requirements, and embedded components are the only way such an account can
+    update its information."""
+    values: dict[str, Any] = {
+        "dashboard": "none",
+        "requirements_collector": "stripe",
+        "losses_collector": "stripe",
+        **kw,
+    }
+    return ConnectedAccount(
+        id=1, merchant_id="m-1", stripe_account_id="acct_1", country="US", state=state, **values
+    )
+
+
+@pytest.mark.parametrize(
+    ("dashboard", "losses", "setting", "surface"),
+    [
+        # auto: embedded exactly where Stripe requires it
+        ("none", "stripe", "auto", "embedded"),
+        ("none", "application", "auto", "hosted"),
+        ("express", "stripe", "auto", "hosted"),
+        ("full", "stripe", "auto", "hosted"),
+        ("none", None, "auto", "hosted"),  # not synced yet: nothing says Stripe is liable
+        # embedded: everywhere
+        ("none", "application", "embedded", "embedded"),
+        ("express", "stripe", "embedded", "embedded"),
+        # hosted: nowhere (start-up refuses it when the platform creates must-embed accounts)
+        ("none", "stripe", "hosted", "hosted"),
+        ("none", "application", "hosted", "hosted"),
+    ],
+)
+def test_the_surface_follows_the_setting_and_stripes_rule(
+    dashboard: str, losses: str | None, setting: str, surface: str
+) -> None:
+    account = _must_embed(dashboard=dashboard, losses_collector=losses)
+    status = build_status(account, [_requirement("c")], [], _settings(onboarding_surface=setting))
+    assert status.surface == surface
+    assert status.next_action is not None
+    assert status.next_action.surface == surface
+    assert (status.next_action.component is None) == (surface == "hosted")
+
+
+E_START = ("start", "account_onboarding", "eventually_due", "omit", "account_onboarding")
+E_CONTINUE = ("continue", "account_onboarding", "eventually_due", "omit", "account_onboarding")
+E_FIX = ("fix_past_due", "account_onboarding", "currently_due", "omit", "account_onboarding")
+E_MANAGE = ("update", "account_update", "eventually_due", "omit", "account_management")
+E_UPDATE_DUE = ("update", "account_update", "eventually_due", "omit", "account_onboarding")
+E_REVIEW = ("review_future", "account_update", "eventually_due", "include", "account_onboarding")
+FUTURE = [_requirement("f", "future")]
+DUE_LATER = [_requirement("c", "current", "eventually_due")]
+
+EMBEDDED_ACTIONS = [
+    pytest.param(S.not_started, [], E_START),
+    pytest.param(S.action_required, [], E_CONTINUE),
+    pytest.param(S.past_due, [], E_FIX),
+    # Where a hosted Stripe-collected account has nothing (no account_update link, no
+    # dashboard), the embedded one manages its information in the page: no dead end.
+    pytest.param(S.complete, [], E_MANAGE),
+    pytest.param(S.complete, FUTURE, E_REVIEW),
+    pytest.param(S.complete_with_upcoming, FUTURE, E_REVIEW),
+    pytest.param(S.complete, DUE_LATER, E_UPDATE_DUE),
+    pytest.param(S.restricted, [], E_MANAGE),
+    pytest.param(S.restricted, DUE_LATER, E_UPDATE_DUE),
+    pytest.param(S.pending_verification, [], None),
+    pytest.param(S.rejected, [], None),
+    pytest.param(S.closed, [], None),
+    pytest.param(S.no_account, [], None),
+]
+
+
+@pytest.mark.parametrize(("state", "rows", "expected"), EMBEDDED_ACTIONS)
+def test_an_account_that_must_use_embedded_components_gets_embedded_actions(
+    state: OnboardingState,
+    rows: list[AccountRequirement],
+    expected: tuple[str, str, str, str, str] | None,
+) -> None:
+    action = next_action(state, _must_embed(state.value), rows, _settings())
+    if expected is None:
+        assert action is None
+        return
+    assert action is not None
+    assert action.surface == "embedded"
+    assert (
+        action.kind,
+        action.use_case,
+        action.collect,
+        action.future_requirements,
+        action.component,
+    ) == expected
+
+
+def test_the_embedded_table_covers_every_state() -> None:
+    assert {case.values[0] for case in EMBEDDED_ACTIONS} == set(OnboardingState)
+
+
+@pytest.mark.parametrize("state", [S.complete, S.complete_with_upcoming])
+def test_the_hosted_surface_leaves_a_stripe_collected_account_nothing_when_nothing_is_due(
+    state: OnboardingState,
+) -> None:
+    """The dead end embedded components remove: hosted, no link can update such an account."""
+    rows = FUTURE if state == S.complete_with_upcoming else []
+    assert (
+        next_action(state, _must_embed(state.value), rows, _settings(onboarding_surface="hosted"))
+        is None
+    )
+
+
+def test_embedded_for_every_account_when_the_platform_opts_in() -> None:
+    settings = _settings(onboarding_surface="embedded")
+    account = _account("complete")  # the platform collects; it could use links too
+    action = next_action(S.complete, account, [], settings)
+    assert action is not None
+    assert (action.kind, action.surface, action.component) == (
+        "update",
+        "embedded",
+        "account_management",
+    )
+
+
+def test_the_empty_status_says_what_new_accounts_get() -> None:
+    assert empty_status().surface == "hosted"
+    assert empty_status(_settings()).surface == "hosted"
+    assert empty_status(_settings(onboarding_surface="embedded")).surface == "embedded"
+    must_embed = _settings(losses_collector="stripe", fees_collector="stripe")
+    assert empty_status(must_embed).surface == "embedded"

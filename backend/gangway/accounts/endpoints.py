@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from gangway.accounts.dependencies import AccountServiceDep
 from gangway.accounts.models import ConnectedAccount
-from gangway.accounts.schemas import AccountCreate, AccountPublic
+from gangway.accounts.schemas import AccountCreate, AccountPublic, DashboardLink
 from gangway.auth.dependencies import CurrentMerchant
 from gangway.core.errors import problem_responses
 
@@ -53,3 +53,20 @@ async def create_account(
 )
 async def get_account(merchant: CurrentMerchant, service: AccountServiceDep) -> AccountPublic:
     return _public(await service.get(merchant.id))
+
+
+@router.post(
+    "/dashboard-link",
+    name="create_dashboard_link",
+    summary="A single-use login link to your Express dashboard",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DashboardLink,
+    responses=problem_responses(404, 409, 429, 502, 503),
+)
+async def create_dashboard_link(
+    merchant: CurrentMerchant, service: AccountServiceDep, response: Response
+) -> DashboardLink:
+    """For `dashboard: express` accounts only (others get 409 saying why). Navigate to `url`
+    at once: it works once, for a few minutes, and is never stored."""
+    response.headers["Cache-Control"] = "no-store"
+    return DashboardLink(url=await service.dashboard_link(merchant.id))

@@ -32,6 +32,12 @@ class AccountPublic(BaseModel):
     created_at: datetime
 
 
+class DashboardLink(BaseModel):
+    """A single-use login link to your Express dashboard. Navigate to it at once; don't keep it."""
+
+    url: str = Field(repr=False)
+
+
 @dataclass(frozen=True)
 class CachedAccount:
     """The account and its cached status rows, as last synced from Stripe."""

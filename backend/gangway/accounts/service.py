@@ -27,8 +27,10 @@ from gangway.accounts.state import (
 )
 from gangway.auth.models import Merchant
 from gangway.changes import ChangeFeed
+from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
-from gangway.core.errors import NotFound
+from gangway.core.errors import Conflict, NotFound, TooManyRequests
+from gangway.core.ratelimit import RateLimiter
 from gangway.stripe_gateway import AccountSnapshot, RequirementEntry, StripeGateway
 
 logger = logging.getLogger("gangway.accounts")
@@ -36,6 +38,17 @@ logger = logging.getLogger("gangway.accounts")
 
 class NoAccount(NotFound):
     slug, title = "no-account", "No connected account yet"
+
+
+class NoExpressDashboard(Conflict):
+    slug, title = "no-express-dashboard", "This account has no Express dashboard"
+
+
+class DashboardLinkRateLimited(TooManyRequests):
+    slug, title = "dashboard-link-rate-limited", "Too many dashboard links"
+
+
+DASHBOARD_LINK_WINDOW = timedelta(minutes=1)
 
 
 def account_idempotency_key(merchant_id: str) -> str:
@@ -54,6 +67,8 @@ class AccountService:
     db: Database
     stripe: StripeGateway
     changes: ChangeFeed
+    settings: Settings
+    limiter: RateLimiter
 
     async def get(self, merchant_id: str) -> ConnectedAccount:
         async with self.db.read() as session:
@@ -157,6 +172,26 @@ class AccountService:
         await self.apply(snapshot)
         return account, True
 
+    async def dashboard_link(self, merchant_id: str) -> str:
+        """A single-use login link to the merchant's Express dashboard; the URL goes back to
+        the caller only (never stored or logged). Rate-limited like onboarding links."""
+        account = await self.get(merchant_id)
+        if account.closed:
+            raise NoExpressDashboard("This Stripe account is closed; its dashboard is gone.")
+        if account.dashboard != "express":
+            raise NoExpressDashboard(_NO_EXPRESS_REASONS.get(account.dashboard, _NO_DASHBOARD))
+        hit = await self.limiter.hit(
+            f"dashboard-links:{merchant_id}", self.settings.links_per_minute, DASHBOARD_LINK_WINDOW
+        )
+        if not hit.allowed:
+            raise DashboardLinkRateLimited(
+                "Too many dashboard links in a minute; wait a moment, then try again.",
+                retry_after=hit.retry_after,
+            )
+        link = await self.stripe.create_login_link(account.stripe_account_id)
+        logger.info("accounts.dashboard_link.created", extra={"merchant_id": merchant_id})
+        return link.url
+
     async def sync(self, stripe_account_id: str) -> SyncResult:
         """Re-read the account from Stripe and apply it (outside any transaction)."""
         snapshot = await self.stripe.retrieve_account(stripe_account_id)
@@ -164,7 +199,8 @@ class AccountService:
 
     async def apply(self, snapshot: AccountSnapshot) -> SyncResult:
         """Store ``snapshot`` unless a newer one is already stored; bump the version on change."""
-        async with self.db.write() as session:
+        # Announced: the publish below tells every cache exactly which status changed.
+        async with self.db.write(announced=True) as session:
             account = await repository.by_stripe_id(session, snapshot.id, for_update=True)
             if account is None:
                 logger.info(
@@ -237,7 +273,7 @@ class AccountService:
         ``v2.core.account_link.returned`` event) is Gangway's own evidence. The state is
         re-derived from the cached rows at once, so the status changes even if Stripe is slow.
         """
-        async with self.db.write() as session:
+        async with self.db.write(announced=True) as session:  # published below
             if merchant_id is not None:
                 account = await repository.by_merchant(session, merchant_id)
             else:
@@ -259,6 +295,17 @@ class AccountService:
             version, owner = account.status_version, account.merchant_id
         logger.info("accounts.submission.recorded", extra={"merchant_id": owner})
         await self.changes.publish(owner, version)
+
+
+_NO_DASHBOARD = (
+    "Your account has no Stripe dashboard: review and change your information here, in "
+    "your account settings."
+)
+_NO_EXPRESS_REASONS = {
+    "full": "Your account uses the full Stripe Dashboard: sign in at dashboard.stripe.com "
+    "with your Stripe login instead.",
+    "none": _NO_DASHBOARD,
+}
 
 
 def _verdict(

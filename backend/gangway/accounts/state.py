@@ -75,10 +75,6 @@ class Verdict:
     reason_code: str | None = None
     reason_resolution: str | None = None
 
-    @property
-    def needs_stripe_support(self) -> bool:
-        return self.reason_resolution == "contact_stripe"
-
 
 def derive_state(facts: AccountFacts) -> Verdict:
     """The single word for where onboarding stands. Order matters: the most final wins."""

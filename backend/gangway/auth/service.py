@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from gangway.auth import repository
+from gangway.auth.cache import SessionCache
 from gangway.auth.models import AuthSession, Merchant
 from gangway.auth.passwords import PasswordHasher, password_problem
+from gangway.changes import ChangeFeed
 from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
 from gangway.core.errors import Conflict, GangwayError, TooManyRequests, Unauthorized
@@ -71,12 +73,14 @@ class LiveSession:
 
 @dataclass(frozen=True)
 class AuthService:
-    """Stateless service; dependencies are passed in at construction."""
+    """Dependencies are passed in at construction; live sessions are cached in ``cache``."""
 
     db: Database
     settings: Settings
     hasher: PasswordHasher
     limiter: RateLimiter
+    changes: ChangeFeed
+    cache: SessionCache
 
     # --- sessions
 
@@ -94,52 +98,81 @@ class AuthService:
             last_seen_at=now,
             expires_at=now + self.settings.session_absolute_timeout,
         )
-        async with self.db.write() as session:
+        async with self.db.write(announced=True) as session:
             if replacing is not None:
                 await repository.delete_session(session, replacing)
             session.add(row)
+        if replacing is not None:
+            await self.changes.revoke_session(replacing)
         return IssuedSession(token, row)
 
     async def load_session(self, token: str | None, *, touch: bool = True) -> LiveSession | None:
         """The live session for a cookie token, or None. Expired sessions are deleted.
 
         ``touch=False`` checks without counting as activity (an open status stream is not).
+        A cached row answers when its times say it is live and no touch is due; otherwise
+        the database decides (a cached ``last_seen_at`` may be older than another process's
+        touch, so an idle-looking session is re-read before it is ended).
         """
         if not token or len(token) > 200:
             return None
+        token_hash = hash_token(token)
+        now = utcnow()
+        idle = self.settings.session_idle_timeout
+        # Written at most every minute (reads stay reads), and well within a short idle timeout.
+        touch_every = min(TOUCH_INTERVAL, idle / 4)
+        cached = self.cache.get(token_hash)
+        if cached is not None:
+            seen = cached.row.last_seen_at
+            if (
+                now < cached.row.expires_at
+                and now < seen + idle
+                and not (touch and now - seen >= touch_every)
+            ):
+                return LiveSession(cached.row, cached.merchant)
+        generation = self.cache.generation
         async with self.db.read() as session:
-            found = await repository.session_by_token_hash(session, hash_token(token))
+            found = await repository.session_by_token_hash(session, token_hash)
         if found is None:
             return None
         row, merchant = found
         now = utcnow()
-        idle_deadline = row.last_seen_at + self.settings.session_idle_timeout
-        if now >= row.expires_at or now >= idle_deadline:
+        if now >= self.session_expires_at(row):
             await self.end_session(row)
             logger.info("auth.session.expired", extra={"session_id": row.id})
             return None
-        # Written at most every minute (reads stay reads), and well within a short idle timeout.
-        touch_every = min(TOUCH_INTERVAL, self.settings.session_idle_timeout / 4)
         if touch and now - row.last_seen_at >= touch_every:
-            async with self.db.write() as session:
+            async with self.db.write(announced=True) as session:
                 live = await session.get(AuthSession, row.id)
                 if live is not None:
                     live.last_seen_at = now
             row.last_seen_at = now
+        self.cache.put(token_hash, row, merchant, generation)
         return LiveSession(row, merchant)
+
+    async def live_until(self, token: str | None) -> datetime | None:
+        """When the token's session ends if left alone (no activity), or None if it has ended.
+
+        Not activity itself: an open status stream asks this without touching the session.
+        """
+        live = await self.load_session(token, touch=False)
+        return self.session_expires_at(live.row) if live else None
 
     async def sweep_expired_sessions(self) -> int:
         """Delete sessions past their absolute or idle expiry; how many (housekeeping)."""
         now = utcnow()
-        async with self.db.write() as session:
+        # Announced: a swept session is already refused by time wherever it is cached.
+        async with self.db.write(announced=True) as session:
             return await repository.delete_expired_sessions(
                 session, now, now - self.settings.session_idle_timeout
             )
 
     async def end_session(self, row: AuthSession) -> None:
+        """Delete the session and tell every process's cache and streams (sign-out, expiry)."""
         assert row.id is not None
-        async with self.db.write() as session:
+        async with self.db.write(announced=True) as session:
             await repository.delete_session(session, row.id)
+        await self.changes.revoke_session(row.id)
 
     def session_expires_at(self, row: AuthSession) -> datetime:
         """When the session ends if left idle, capped by its absolute expiry."""

@@ -4,6 +4,6 @@ Its own part so that the announcer (accounts) and the listeners (onboarding's st
 caches) need not know each other.
 """
 
-from gangway.changes.feed import DRAIN, RESYNC, ChangeFeed
+from gangway.changes.feed import DRAIN, RESYNC, REVOKED, ChangeFeed
 
-__all__ = ["DRAIN", "RESYNC", "ChangeFeed"]
+__all__ = ["DRAIN", "RESYNC", "REVOKED", "ChangeFeed"]

@@ -18,6 +18,10 @@ SDK_PINNED_API_VERSION = "2026-10-28.endive"
 # The default emulator address, so `make dev` needs no Stripe key.
 EMULATOR_API_BASE = "http://127.0.0.1:12111"
 EMULATOR_API_KEY = "sk_test_gangway_emulator"
+# What the SPA hands the emulator's Connect.js stand-in (it accepts any ``pk_test_`` key).
+EMULATOR_PUBLISHABLE_KEY = "pk_test_gangway_emulator"
+# Stripe's own API host: any other API base is taken to be the emulator (or a test double).
+STRIPE_API_HOST = "api.stripe.com"
 
 
 # Which requirements an Account Link collects: all up front, or only what is due now. Stripe's
@@ -26,6 +30,9 @@ Collect = Literal["currently_due", "eventually_due"]
 # Whether an Account Link also collects future requirements
 # (``collection_options.future_requirements``).
 FutureRequirements = Literal["include", "omit"]
+# Where merchants onboard and update their information: Stripe-hosted Account Links, Connect
+# embedded components inside the SPA, or ``auto`` (embedded for accounts that must use it).
+OnboardingSurface = Literal["hosted", "embedded", "auto"]
 
 
 def _seconds(value: object) -> object:
@@ -83,6 +90,9 @@ class Settings(BaseSettings):
     # One overall deadline per Stripe call, retries included, so a merchant waiting on a
     # request gets an answer (a 503 problem with Retry-After) within a few seconds.
     stripe_deadline_seconds: float = Field(default=8.0, gt=0)
+    # For Connect embedded components in the browser; not a secret. Its mode must match the
+    # secret key's. Unset with the emulator: EMULATOR_PUBLISHABLE_KEY.
+    stripe_publishable_key: str | None = None
 
     # --- sessions and sign-in
     session_idle_timeout: Duration = timedelta(minutes=30)
@@ -113,6 +123,7 @@ class Settings(BaseSettings):
     refresh_loop_limit: int = 3
     manual_sync_interval: Duration = timedelta(seconds=10)
     return_sync_timeout_seconds: float = 5.0
+    onboarding_surface: OnboardingSurface = "auto"
 
     # --- webhooks, inbox and reconciler
     inbox_workers: int = 1
@@ -129,6 +140,8 @@ class Settings(BaseSettings):
     reconcile_interval_seconds: float = 300.0
     reconcile_stale_after: Duration = timedelta(hours=6)
     stream_session_check_seconds: float = 2.0
+    # How long a process may answer from its cached copy of a session (0: never cache).
+    session_cache_seconds: float = Field(default=30.0, ge=0)
     # How often expired sessions and spent rate-limit windows are deleted.
     housekeeping_interval_seconds: float = Field(default=300.0, gt=0)
 
@@ -161,6 +174,78 @@ class Settings(BaseSettings):
                 "set GANGWAY_PUBLIC_BASE_URL to your https:// address."
             )
         return self
+
+    @model_validator(mode="after")
+    def _publishable_key_fits(self) -> Settings:
+        key = self.stripe_publishable_key
+        if key is not None:
+            expected = "pk_live_" if self.stripe_live_mode else "pk_test_"
+            if not key.startswith(expected):
+                mode = "a live-mode" if self.stripe_live_mode else "a test-mode (or no)"
+                raise ValueError(
+                    f"GANGWAY_STRIPE_PUBLISHABLE_KEY must start with {expected}: "
+                    f"GANGWAY_STRIPE_API_KEY is {mode} key, and the two must be of one mode. "
+                    "Refusing to start."
+                )
+        elif self.platform_needs_embedded and not self.stripe_emulated:
+            raise ValueError(
+                "Embedded onboarding is in use (GANGWAY_ONBOARDING_SURFACE, or accounts with no "
+                "dashboard for which Stripe is liable for losses) but "
+                "GANGWAY_STRIPE_PUBLISHABLE_KEY is not set. Refusing to start."
+            )
+        if self.onboarding_surface == "hosted" and self.new_accounts_need_embedded:
+            raise ValueError(
+                "GANGWAY_ONBOARDING_SURFACE is hosted, but new accounts (no dashboard, Stripe "
+                "liable for losses) must use embedded components to update their information. "
+                "Use auto or embedded. Refusing to start."
+            )
+        return self
+
+    @property
+    def new_accounts_need_embedded(self) -> bool:
+        """Accounts this platform creates have no Stripe dashboard and Stripe is liable for
+        their losses: Stripe requires embedded components for them."""
+        return self.account_dashboard == "none" and self.losses_collector == "stripe"
+
+    @property
+    def platform_needs_embedded(self) -> bool:
+        """Whether any merchant of a fresh platform gets embedded components (so a
+        publishable key is needed)."""
+        return self.onboarding_surface == "embedded" or (
+            self.onboarding_surface == "auto" and self.new_accounts_need_embedded
+        )
+
+    @property
+    def stripe_emulated(self) -> bool:
+        """Gangway talks to the emulator: no key, or a test key with an API base that is not
+        Stripe's."""
+        if self.uses_emulator:
+            return True
+        if self.stripe_live_mode or self.stripe_api_base is None:
+            return False
+        return urlsplit(self.stripe_api_base).hostname != STRIPE_API_HOST
+
+    @property
+    def publishable_key(self) -> str | None:
+        """The publishable key the SPA gets; the emulator's own when none is set there."""
+        if self.stripe_publishable_key:
+            return self.stripe_publishable_key
+        return EMULATOR_PUBLISHABLE_KEY if self.stripe_emulated else None
+
+    @property
+    def stripe_api_origin(self) -> str:
+        """``scheme://host[:port]`` Gangway calls Stripe (or the emulator) at."""
+        parts = urlsplit(self.stripe_api_base or EMULATOR_API_BASE)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def connect_js_url(self) -> str | None:
+        """The emulator's Connect.js stand-in; None with real Stripe (the SPA's npm loader
+        fetches Stripe's own script)."""
+        if not self.stripe_emulated:
+            return None
+        base = (self.stripe_api_base or EMULATOR_API_BASE).rstrip("/")
+        return f"{base}/connect-js/v1.js"
 
     @property
     def stripe_live_mode(self) -> bool:

@@ -7,7 +7,8 @@ no transaction is ever held open across a network call. On SQLite, ``write()`` b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,14 @@ from sqlalchemy.ext.asyncio import (
 from gangway.core.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Set on writes whose service keeps its caches coherent itself (it announces exactly what
+# changed); every other write to a watched table empties the caches that read that table.
+ANNOUNCED = "gangway_announced"
+_TOUCHED = "gangway_touched_tables"
+_DML_TABLE = re.compile(
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(?:\w+\"?\.\"?)?(\w+)",
+    re.IGNORECASE,
+)
 
 
 def utcnow() -> datetime:
@@ -101,6 +110,11 @@ class Database:
         write_engine = engine.execution_options(gangway_write=True)
         self._read_sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(write_engine, expire_on_commit=False)
+        self._announced_sessions = async_sessionmaker(
+            write_engine.execution_options(**{ANNOUNCED: True}), expire_on_commit=False
+        )
+        self._table_watchers: list[tuple[frozenset[str], Callable[[], None]]] = []
+        self._observe_writes()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -113,10 +127,62 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work that commits on success and rolls back on any error."""
-        async with self._write_sessions() as session, session.begin():
+    async def write(self, *, announced: bool = False) -> AsyncIterator[AsyncSession]:
+        """A unit of work that commits on success and rolls back on any error.
+
+        ``announced=True``: the caller tells the caches itself what it changed (see
+        :meth:`on_write`), so this write does not empty them.
+        """
+        sessions = self._announced_sessions if announced else self._write_sessions
+        async with sessions() as session, session.begin():
             yield session
+
+    def on_write(self, tables: set[str], forget: Callable[[], None]) -> None:
+        """Call ``forget`` when a write to any of ``tables`` that was not ``announced`` commits.
+
+        It is called twice: as the commit starts and once the connection is back in the pool
+        (after the commit), so a cache filled from a read that raced the commit is emptied too.
+        Writes through this process's engine only; other processes learn through the change
+        feed.
+        """
+        self._table_watchers.append((frozenset(tables), forget))
+
+    def _observe_writes(self) -> None:
+        sync_engine = self.engine.sync_engine
+
+        @event.listens_for(sync_engine, "after_cursor_execute")
+        def _after_execute(
+            conn: sa.Connection,
+            _cursor: Any,
+            statement: str,
+            _params: Any,
+            context: Any,
+            _many: bool,
+        ) -> None:
+            if not self._table_watchers or conn.get_execution_options().get(ANNOUNCED):
+                return
+            if (match := _DML_TABLE.match(statement)) is not None:
+                conn.info.setdefault(_TOUCHED, set()).add(match.group(1).lower())
+
+        @event.listens_for(sync_engine, "commit")
+        def _on_commit(conn: sa.Connection) -> None:
+            self._forget(conn.info.get(_TOUCHED))
+
+        @event.listens_for(sync_engine, "rollback")
+        def _on_rollback(conn: sa.Connection) -> None:
+            conn.info.pop(_TOUCHED, None)
+
+        @event.listens_for(sync_engine.pool, "checkin")
+        def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+            if record is not None and record.info:
+                self._forget(record.info.pop(_TOUCHED, None))
+
+    def _forget(self, touched: set[str] | None) -> None:
+        if not touched:
+            return
+        for tables, forget in self._table_watchers:
+            if tables & touched:
+                forget()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

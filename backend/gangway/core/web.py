@@ -10,6 +10,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gangway.core.config import Settings
 from gangway.core.errors import NotFound, allowed_methods, problem_response
 
 SECURITY_HEADERS = {
@@ -17,23 +18,48 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     # No Referer leaves our pages, so nothing of ours travels to Stripe or elsewhere.
     "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-        "form-action 'self'"
-    ),
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# Connect embedded components, as Stripe's security guide lists them: Connect.js and Stripe.js
+# scripts and frames, images from Stripe. Their API calls go to Stripe's hosts. (Stripe's
+# style-src hash for the empty style element is not listed: 'unsafe-inline' already admits it,
+# and a hash would switch 'unsafe-inline' off.)
+STRIPE_CONNECT_SCRIPTS = ("https://connect-js.stripe.com", "https://js.stripe.com")
+STRIPE_HOSTS = "https://*.stripe.com"
+
+
+def content_security_policy(settings: Settings) -> str:
+    """The pages' policy: our own origin, Stripe's Connect embedded components and, in
+    emulator mode, the emulator (its Connect.js stand-in and the JSON API it calls)."""
+    emulator = [settings.stripe_api_origin] if settings.stripe_emulated else []
+    scripts = ["'self'", *STRIPE_CONNECT_SCRIPTS, *emulator]
+    directives = {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", STRIPE_HOSTS, *emulator],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "script-src": scripts,
+        "connect-src": ["'self'", STRIPE_HOSTS, *emulator],
+        "frame-src": [*STRIPE_CONNECT_SCRIPTS, *emulator],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+    }
+    return "; ".join(
+        f"{name} {' '.join(dict.fromkeys(values))}" for name, values in directives.items()
+    )
+
+
 # The interactive API docs load their assets from a CDN; they get a looser policy.
 _DOCS_PATHS = ("/docs", "/redoc")
 
 
 class SecurityHeadersMiddleware:
-    """Adds the security headers to every HTTP response."""
+    """Adds the security headers, and the policy ``csp``, to every HTTP response."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool, csp: str) -> None:
         self.app = app
         self.hsts = hsts
+        self.headers = {**SECURITY_HEADERS, "Content-Security-Policy": csp}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,7 +70,7 @@ class SecurityHeadersMiddleware:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     if is_docs and name == "Content-Security-Policy":
                         continue
                     headers.setdefault(name, value)

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from gangway.auth.dependencies import AuthServiceDep, CurrentMerchant
+from gangway.auth.dependencies import AuthServiceDep, CurrentMerchant, OptionalSessionDep
 from gangway.core.deps import SettingsDep
 from gangway.core.errors import problem_responses
 from gangway.onboarding.dependencies import OnboardingServiceDep
-from gangway.onboarding.schemas import LinkCreate, OnboardingLink, OnboardingStatus
+from gangway.onboarding.schemas import (
+    EmbeddedSession,
+    EmbeddedSessionCreate,
+    LinkCreate,
+    OnboardingLink,
+    OnboardingStatus,
+    PublicConfig,
+)
 
 router = APIRouter(prefix="/api/onboarding", tags=["onboarding"])
-
-
-def _etag(body: OnboardingStatus) -> str:
-    synced = int(body.synced_at.timestamp() * 1000) if body.synced_at else 0
-    return f'"v{body.version}-{synced}"'
+# ``GET /api/config``: public, read by the SPA before it loads Connect.js.
+config_router = APIRouter(prefix="/api", tags=["onboarding"])
 
 
 @router.post(
@@ -38,6 +43,62 @@ async def create_onboarding_link(
     return await service.mint(merchant.id, body)
 
 
+@router.post(
+    "/embedded-session",
+    name="create_embedded_session",
+    summary="Create a session for Connect embedded components (onboarding in the page)",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EmbeddedSession,
+    responses=problem_responses(404, 409, 422, 429, 502, 503),
+)
+async def create_embedded_session(
+    body: EmbeddedSessionCreate,
+    merchant: CurrentMerchant,
+    service: OnboardingServiceDep,
+    response: Response,
+) -> EmbeddedSession:
+    """For your own account (the session decides; no id is accepted), with
+    `account_onboarding`, `account_management` and `notification_banner` enabled.
+
+    Return `client_secret` from Connect.js's `fetchClientSecret` at once; it expires at
+    `expires_at` and is never stored. Pass each component's `collection_options` to it as
+    `collectionOptions`.
+    """
+    response.headers["Cache-Control"] = "no-store"
+    return await service.embedded_session(merchant.id, body)
+
+
+@router.post(
+    "/embedded-exit",
+    name="record_embedded_exit",
+    summary="The merchant left embedded onboarding: re-read the account, as a return does",
+    response_model=OnboardingStatus,
+)
+async def record_embedded_exit(
+    merchant: CurrentMerchant, service: OnboardingServiceDep
+) -> OnboardingStatus:
+    """Call from `ConnectAccountOnboarding`'s `onExit`: what `/connect/return` does for a link
+    (the merchant is no longer a first-timer; a bounded re-read from Stripe), then the status.
+    Never fails on Stripe's account: the cached status comes back either way."""
+    await service.sync_on_return(merchant.id)
+    return await service.status(merchant.id)
+
+
+@config_router.get(
+    "/config",
+    name="get_public_config",
+    summary="What the SPA needs to load Connect.js (no sign-in needed)",
+    response_model=PublicConfig,
+)
+async def get_public_config(settings: SettingsDep, response: Response) -> PublicConfig:
+    response.headers["Cache-Control"] = "no-cache"
+    return PublicConfig(
+        publishable_key=settings.publishable_key,
+        connect_js_url=settings.connect_js_url,
+        onboarding_surface=settings.onboarding_surface,
+    )
+
+
 @router.get(
     "/status",
     name="get_onboarding_status",
@@ -48,17 +109,15 @@ async def create_onboarding_link(
 async def get_onboarding_status(
     merchant: CurrentMerchant,
     service: OnboardingServiceDep,
-    response: Response,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> OnboardingStatus | Response:
     """Read from the database only, never from Stripe. Supports `ETag` / `If-None-Match`."""
-    body = await service.status(merchant.id)
-    etag = _etag(body)
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if if_none_match and etag in {tag.strip() for tag in if_none_match.split(",")}:
+    entry = await service.status_entry(merchant.id)
+    headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache"}
+    if if_none_match and entry.etag in {tag.strip() for tag in if_none_match.split(",")}:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    response.headers.update(headers)
-    return body
+    # Serialized once per change, for every request and stream: sent as it is.
+    return Response(content=entry.json, media_type="application/json", headers=headers)
 
 
 @router.get(
@@ -76,6 +135,7 @@ async def get_onboarding_status(
 async def stream_onboarding_status(
     request: Request,
     merchant: CurrentMerchant,
+    session: OptionalSessionDep,
     service: OnboardingServiceDep,
     auth: AuthServiceDep,
     settings: SettingsDep,
@@ -88,16 +148,22 @@ async def stream_onboarding_status(
     """
     token = request.cookies.get(settings.session_cookie_name)
 
-    async def still_signed_in() -> bool:
-        return await auth.load_session(token, touch=False) is not None
+    async def session_ends() -> datetime | None:
+        return await auth.live_until(token)
 
     last_version = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
     first = True
-    async for body in service.watch(
-        merchant.id, last_version=last_version, still_signed_in=still_signed_in
+    async for entry in service.watch(
+        merchant.id,
+        last_version=last_version,
+        session_id=session.row.id if session else None,
+        session_ends=session_ends,
     ):
         yield ServerSentEvent(
-            data=body, event="status", id=str(body.version), retry=2000 if first else None
+            raw_data=entry.json,
+            event="status",
+            id=str(entry.body.version),
+            retry=2000 if first else None,
         )
         first = False
     if service.changes.draining:

@@ -1,4 +1,5 @@
-"""Bodies of ``/api/onboarding``: link requests, minted links and the onboarding status."""
+"""Bodies of ``/api/onboarding``: link requests, minted links, embedded sessions and the
+onboarding status."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gangway.accounts.state import OnboardingState
-from gangway.core.config import Collect, FutureRequirements
+from gangway.core.config import Collect, FutureRequirements, OnboardingSurface
 
 UseCase = Literal["account_onboarding", "account_update"]
 DeadlineStatus = Literal["currently_due", "eventually_due", "past_due"]
@@ -17,6 +18,10 @@ CapabilityName = Literal["card_payments", "payouts"]
 CapabilityStatus = Literal[
     "active", "pending", "restricted", "unsupported", "rejected", "unrequested"
 ]
+# Where the merchant onboards: a Stripe-hosted page (Account Link) or embedded components.
+Surface = Literal["hosted", "embedded"]
+# The Connect embedded component an embedded next action opens.
+EmbeddedComponentName = Literal["account_onboarding", "account_management"]
 # How urgent something looks: the SPA picks colours by tone, never by state or status.
 Tone = Literal["neutral", "info", "warning", "danger", "success"]
 
@@ -44,13 +49,91 @@ class OnboardingLink(BaseModel):
 
 
 class NextAction(BaseModel):
-    """The one thing the dashboard should offer, and the link to mint for it."""
+    """The one thing the dashboard should offer: the link to mint for it (`surface: hosted`),
+    or the embedded component to open (`surface: embedded`)."""
 
     kind: NextActionKind
     label: str = Field(description="The button's text, e.g. `Start onboarding`.")
     use_case: UseCase
     collect: Collect
     future_requirements: FutureRequirements
+    surface: Surface = Field(
+        default="hosted",
+        description="`hosted`: mint a link (`POST /api/onboarding/links`) with `use_case`, "
+        "`collect` and `future_requirements`. `embedded`: create an embedded session "
+        "(`POST /api/onboarding/embedded-session`) with `collect` and `future_requirements` "
+        "and open `component` in the page.",
+    )
+    component: EmbeddedComponentName | None = Field(
+        default=None,
+        description="With `surface: embedded`, the component to open: `account_onboarding` "
+        "(collect what is asked) or `account_management` (review and change what is on file). "
+        "Null for hosted actions.",
+    )
+
+
+class EmbeddedSessionCreate(BaseModel):
+    """Collection options for the embedded onboarding; omitted fields take the platform's
+    defaults, as links do."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    collect: Collect | None = Field(
+        default=None,
+        description="`eventually_due` collects everything up front; `currently_due` only what "
+        "is needed now (incremental).",
+    )
+    future_requirements: FutureRequirements | None = None
+
+
+class CollectionOptions(BaseModel):
+    """Pass to the component as Connect.js's `collectionOptions` (`fields`,
+    `futureRequirements`)."""
+
+    fields: Collect
+    future_requirements: FutureRequirements
+
+
+class EmbeddedComponent(BaseModel):
+    """One component of the session, as Stripe enabled it."""
+
+    enabled: bool
+    features: dict[str, bool] = Field(
+        description="Stripe's features of the component, e.g. `external_account_collection`."
+    )
+    collection_options: CollectionOptions
+
+
+class EmbeddedComponents(BaseModel):
+    account_onboarding: EmbeddedComponent
+    account_management: EmbeddedComponent
+    notification_banner: EmbeddedComponent
+
+
+class EmbeddedSession(BaseModel):
+    """An Account Session for Connect embedded components. `client_secret` is a short-lived
+    bearer credential: hand it to Connect.js (`fetchClientSecret`) at once; never store it."""
+
+    client_secret: str = Field(repr=False)
+    expires_at: datetime
+    publishable_key: str = Field(description="For `loadConnectAndInitialize`.")
+    components: EmbeddedComponents
+
+
+class PublicConfig(BaseModel):
+    """What the SPA needs before it loads Connect.js; the same for every visitor."""
+
+    publishable_key: str | None = Field(
+        description="Stripe's publishable key for Connect.js; null when embedded components "
+        "are not configured."
+    )
+    connect_js_url: str | None = Field(
+        description="In emulator mode, the Connect.js stand-in to load (as a script) before "
+        "`loadConnectAndInitialize` from `@stripe/connect-js/pure`; null with real Stripe."
+    )
+    onboarding_surface: OnboardingSurface = Field(
+        description="The platform's setting; each merchant's own surface is in the status."
+    )
 
 
 class RequirementErrorPublic(BaseModel):
@@ -146,6 +229,11 @@ class OnboardingStatus(BaseModel):
     next_action: NextAction | None = Field(
         description="The one button to offer; null when no link can help (Stripe is reviewing, "
         "the account is rejected or closed, or only Stripe's support can help)."
+    )
+    surface: Surface = Field(
+        default="hosted",
+        description="Where this merchant onboards and updates their information: `hosted` "
+        "(links to Stripe) or `embedded` (Connect embedded components in the page).",
     )
     reason: StateReason | None = Field(
         default=None, description="Stripe's reason behind a restricted or rejected state."

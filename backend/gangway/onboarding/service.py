@@ -6,19 +6,30 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from gangway.accounts.models import ConnectedAccount
 from gangway.accounts.service import AccountService
 from gangway.accounts.state import OnboardingState
-from gangway.changes import DRAIN, RESYNC, ChangeFeed
+from gangway.changes import DRAIN, RESYNC, REVOKED, ChangeFeed
 from gangway.core.config import Settings
-from gangway.core.db import Database
+from gangway.core.db import Database, utcnow
 from gangway.core.errors import Conflict, GangwayError, TooManyRequests
 from gangway.core.ratelimit import RateLimiter
 from gangway.onboarding import repository
+from gangway.onboarding.cache import StatusCache, StatusEntry
 from gangway.onboarding.models import LinkAudit
-from gangway.onboarding.schemas import LinkCreate, OnboardingLink, OnboardingStatus
+from gangway.onboarding.schemas import (
+    CollectionOptions,
+    EmbeddedComponent,
+    EmbeddedComponents,
+    EmbeddedSession,
+    EmbeddedSessionCreate,
+    LinkCreate,
+    OnboardingLink,
+    OnboardingStatus,
+)
 from gangway.onboarding.status import build_status, empty_status
 from gangway.stripe_gateway import StripeGateway
 
@@ -27,6 +38,8 @@ logger = logging.getLogger("gangway.onboarding")
 REFRESH_PATH = "/connect/refresh"
 RETURN_PATH = "/connect/return"
 RATE_WINDOW = timedelta(minutes=1)
+# A stream's session timer fires this long after the session's end, so the end has passed.
+_TIMER_SLACK_SECONDS = 0.01
 
 
 class UpdateNotAllowed(Conflict):
@@ -53,6 +66,21 @@ class RefreshLoop(GangwayError):
     status, slug, title = 429, "refresh-loop", "Onboarding link refreshed too often"
 
 
+class EmbeddedSessionRateLimited(TooManyRequests):
+    slug, title = "embedded-session-rate-limited", "Too many embedded onboarding sessions"
+
+
+class EmbeddedNotConfigured(Conflict):
+    slug, title = "embedded-not-configured", "Embedded onboarding is not set up"
+
+
+# The components every embedded session enables: onboarding, the account's details and bank
+# account, and the banner for Stripe's tasks. Bank account collection stays on (it may only be
+# turned off for platform-collected accounts).
+EMBEDDED_COMPONENTS = ("account_onboarding", "account_management", "notification_banner")
+_EMBEDDED_FEATURES = {"external_account_collection": True}
+
+
 class SyncRateLimited(TooManyRequests):
     slug, title = "sync-rate-limited", "Synced a moment ago"
 
@@ -65,6 +93,7 @@ class OnboardingService:
     accounts: AccountService
     changes: ChangeFeed
     limiter: RateLimiter
+    cache: StatusCache
 
     # --- links
 
@@ -129,6 +158,60 @@ class OnboardingService:
         )
         return OnboardingLink(url=link.url, expires_at=link.expires_at, use_case=request.use_case)
 
+    async def embedded_session(
+        self, merchant_id: str, request: EmbeddedSessionCreate
+    ) -> EmbeddedSession:
+        """An Account Session for the merchant's own account, for Connect embedded components.
+
+        The same refusals and rate limit as links (a bucket of its own). The client secret goes
+        back to the caller only: it is neither stored nor logged.
+        """
+        account = await self.accounts.get(merchant_id)
+        if why := _no_link_reason(account, via="embedded"):
+            raise NoLinkCanHelp(why)
+        publishable_key = self.settings.publishable_key
+        if publishable_key is None:
+            raise EmbeddedNotConfigured(
+                "This platform has not set up embedded onboarding; use the onboarding link."
+            )
+        hit = await self.limiter.hit(
+            f"embedded-sessions:{merchant_id}", self.settings.links_per_minute, RATE_WINDOW
+        )
+        if not hit.allowed:
+            raise EmbeddedSessionRateLimited(
+                "Too many embedded onboarding sessions in a minute; wait a moment, then try again.",
+                retry_after=hit.retry_after,
+            )
+        options = CollectionOptions(
+            fields=request.collect or self.settings.default_collect,
+            future_requirements=request.future_requirements
+            or self.settings.default_future_requirements,
+        )
+        created = await self.stripe.create_account_session(
+            account_id=account.stripe_account_id,
+            components={
+                name: {"enabled": True, "features": dict(_EMBEDDED_FEATURES)}
+                for name in EMBEDDED_COMPONENTS
+            },
+        )
+        logger.info(
+            "onboarding.embedded_session.created",
+            extra={
+                "merchant_id": merchant_id,
+                "collect": options.fields,
+                "future_requirements": options.future_requirements,
+            },
+        )
+        components = {
+            name: _component(created.components.get(name), options) for name in EMBEDDED_COMPONENTS
+        }
+        return EmbeddedSession(
+            client_secret=created.client_secret,
+            expires_at=created.expires_at,
+            publishable_key=publishable_key,
+            components=EmbeddedComponents.model_validate(components),
+        )
+
     async def refresh(self, merchant_id: str) -> OnboardingLink:
         """A new link with the parameters of the merchant's latest one (Stripe's refresh_url)."""
         hit = await self.limiter.hit(
@@ -158,7 +241,14 @@ class OnboardingService:
     # --- status
 
     async def status(self, merchant_id: str) -> OnboardingStatus:
-        """The cached status, read from the database only."""
+        """The cached status (from this process's cache, else the database)."""
+        return (await self.status_entry(merchant_id)).body
+
+    async def status_entry(self, merchant_id: str) -> StatusEntry:
+        """The cached status with its JSON and ETag, serialized once for every reader."""
+        return await self.cache.get(merchant_id, lambda: self._read_status(merchant_id))
+
+    async def _read_status(self, merchant_id: str) -> OnboardingStatus:
         cached = await self.accounts.cached(merchant_id)
         if cached is None:
             return empty_status()
@@ -169,33 +259,46 @@ class OnboardingService:
         merchant_id: str,
         *,
         last_version: int | None,
-        still_signed_in: Callable[[], Awaitable[bool]],
-    ) -> AsyncIterator[OnboardingStatus]:
+        session_id: int | None,
+        session_ends: Callable[[], Awaitable[datetime | None]],
+    ) -> AsyncIterator[StatusEntry]:
         """The status now (unless it is still ``last_version``), then once per change.
 
-        Ends when ``still_signed_in``, asked after every change and at least every
-        ``stream_session_check_seconds``, says no, or when the process drains (SIGTERM).
+        Nothing here polls: changes, the session's revocation (``session_id``) and the
+        draining of the process arrive through the change feed, and the session's expiry is a
+        timer set to ``session_ends()`` (which says when the session ends if left alone, or
+        None once it has). The stream ends when the session does or the process drains.
+        While the feed cannot hear other processes, the session is re-checked every
+        ``stream_session_check_seconds`` instead.
         """
-        async with self.changes.subscribe(merchant_id) as versions:
-            first = await self.status(merchant_id)
-            if first.version != last_version:
+        async with self.changes.subscribe(merchant_id, session_id=session_id) as versions:
+            ends = await session_ends()
+            if ends is None:
+                return
+            first = await self.status_entry(merchant_id)
+            if first.body.version != last_version:
                 yield first
-            sent = (first.version, first.synced_at)
+            sent = (first.body.version, first.body.synced_at)
             while True:
+                wait = (ends - utcnow()).total_seconds() + _TIMER_SLACK_SECONDS
+                if not self.changes.cacheable:
+                    wait = min(wait, self.settings.stream_session_check_seconds)
                 try:
-                    version: int | None = await asyncio.wait_for(
-                        versions.get(), timeout=self.settings.stream_session_check_seconds
-                    )
+                    version: int | None = await asyncio.wait_for(versions.get(), max(wait, 0))
                 except TimeoutError:
                     version = None
-                if version == DRAIN or not await still_signed_in():
+                if version == DRAIN:
                     return
-                if version is None:
-                    continue
-                current = await self.status(merchant_id)
-                if version == RESYNC or (current.version, current.synced_at) != sent:
+                if version is None or version in (REVOKED, RESYNC):
+                    ends = await session_ends()
+                    if ends is None:
+                        return
+                    if version != RESYNC:
+                        continue
+                current = await self.status_entry(merchant_id)
+                if version == RESYNC or (current.body.version, current.body.synced_at) != sent:
                     yield current
-                    sent = (current.version, current.synced_at)
+                    sent = (current.body.version, current.body.synced_at)
 
     async def sync_now(self, merchant_id: str) -> OnboardingStatus:
         """Re-read from Stripe on the merchant's request, at most once per interval."""
@@ -233,12 +336,37 @@ class OnboardingService:
             )
 
 
-def _no_link_reason(account: ConnectedAccount) -> str | None:
-    """Why no Account Link can help this account, or None when one can."""
+def _component(answered: Any, options: CollectionOptions) -> EmbeddedComponent:
+    """One component as Stripe answered it (``{enabled, features}``), with our options."""
+    data = answered if isinstance(answered, dict) else {}
+    features = data.get("features")
+    if not isinstance(features, dict):
+        features = {}
+    return EmbeddedComponent(
+        enabled=bool(data.get("enabled", True)),
+        features={k: v for k, v in features.items() if isinstance(v, bool)},
+        collection_options=options,
+    )
+
+
+# How the refusals below name the way in: (what can't reopen it, what information goes through).
+_VIA = {
+    "link": ("onboarding links", "a link"),
+    "embedded": ("embedded onboarding", "embedded onboarding"),
+}
+
+
+def _no_link_reason(account: ConnectedAccount, via: str = "link") -> str | None:
+    """Why no Account Link (or, ``via="embedded"``, no embedded onboarding) can help this
+    account, or None when one can."""
+    reopen, through = _VIA[via]
     if account.state == OnboardingState.closed:
-        return "This Stripe account is closed; onboarding links can't reopen it."
+        return f"This Stripe account is closed; {reopen} can't reopen it."
     if account.state == OnboardingState.rejected:
-        return "Stripe has rejected this account; no information given through a link changes that."
+        return (
+            f"Stripe has rejected this account; no information given through {through} "
+            "changes that."
+        )
     if account.reason_resolution == "contact_stripe":
         return "Stripe needs to talk to you about this account; contact support instead."
     return None

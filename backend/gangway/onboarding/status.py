@@ -13,6 +13,7 @@ from gangway.onboarding.schemas import (
     CapabilityPublic,
     CapabilityStatus,
     DeadlineStatus,
+    EmbeddedComponentName,
     NextAction,
     NextActionKind,
     OnboardingStatus,
@@ -21,6 +22,7 @@ from gangway.onboarding.schemas import (
     RequirementPublic,
     StateReason,
     SupportContact,
+    Surface,
     UseCase,
 )
 
@@ -28,8 +30,25 @@ _RESOLUTIONS = {"provide_info", "contact_stripe", "no_resolution"}
 _KNOWN_CAPABILITY_STATUSES = {"active", "pending", "restricted", "unsupported", "rejected"}
 
 
-def empty_status() -> OnboardingStatus:
-    """The status of a merchant with no connected account."""
+def must_use_embedded(account: ConnectedAccount) -> bool:
+    """Stripe's rule: an account with no Stripe dashboard for whose losses Stripe is liable
+    updates its information through embedded components (no link or dashboard can)."""
+    return account.dashboard == "none" and account.losses_collector == "stripe"
+
+
+def onboarding_surface(account: ConnectedAccount, settings: Settings) -> Surface:
+    """Where this account onboards: ``embedded`` everywhere when the platform says so, and
+    under ``auto`` for accounts that must use it; hosted links otherwise."""
+    if settings.onboarding_surface == "embedded":
+        return "embedded"
+    if settings.onboarding_surface == "auto" and must_use_embedded(account):
+        return "embedded"
+    return "hosted"
+
+
+def empty_status(settings: Settings | None = None) -> OnboardingStatus:
+    """The status of a merchant with no connected account (``surface``: what new accounts
+    of this platform get)."""
     state = OnboardingState.no_account
     words = copy.state_copy(state)
     return OnboardingStatus(
@@ -38,6 +57,7 @@ def empty_status() -> OnboardingStatus:
         detail=words.detail,
         tone=words.tone,
         next_action=None,
+        surface="embedded" if settings and settings.platform_needs_embedded else "hosted",
         requirements=RequirementGroups(past_due=[], currently_due=[], eventually_due=[]),
         future_requirements=[],
         capabilities=[],
@@ -83,6 +103,7 @@ def build_status(
         detail=detail,
         tone=words.tone,
         next_action=next_action(state, account, requirements, settings),
+        surface=onboarding_surface(account, settings),
         reason=_reason(account),
         support=support,
         requirements=RequirementGroups(
@@ -158,20 +179,48 @@ def next_action(
     requirements: list[AccountRequirement],
     settings: Settings,
 ) -> NextAction | None:
-    """The single call to action for ``state``; None when no link can help.
+    """The single call to action for ``state``; None when nothing can help.
 
     Only accounts whose requirements the platform collects get ``account_update`` links;
     Stripe-collected ones (Express or full dashboard) go back through ``account_onboarding``
-    whenever something is due, as Stripe's docs say.
+    whenever something is due, as Stripe's docs say. On the embedded surface every account
+    can review and update its information in the page (embedded components work whoever
+    collects), so none meets the dead end of "use your Stripe dashboard" without one.
     """
     if _needs_support(state, account):
         return None
-    collect = settings.default_collect
-    future = settings.default_future_requirements
-    platform_collects = account.requirements_collector == "application"
+    surface = onboarding_surface(account, settings)
     due_from_user = any(
         r.kind == "current" and r.awaiting_action_from != "stripe" for r in requirements
     )
+    action = _hosted_action(
+        state,
+        requirements,
+        settings,
+        can_update=account.requirements_collector == "application" or surface == "embedded",
+        due_from_user=due_from_user,
+    )
+    if action is None or surface == "hosted":
+        return action
+    component: EmbeddedComponentName = (
+        "account_management"
+        if action.kind == "update" and not due_from_user
+        else "account_onboarding"
+    )
+    return action.model_copy(update={"surface": "embedded", "component": component})
+
+
+def _hosted_action(
+    state: OnboardingState,
+    requirements: list[AccountRequirement],
+    settings: Settings,
+    *,
+    can_update: bool,
+    due_from_user: bool,
+) -> NextAction | None:
+    """The action as a link would serve it (``can_update``: an update is possible at all)."""
+    collect = settings.default_collect
+    future = settings.default_future_requirements
     has_future = any(r.kind == "future" for r in requirements)
     match state:
         case OnboardingState.not_started:
@@ -185,7 +234,7 @@ def next_action(
             OnboardingState.complete
             | OnboardingState.complete_with_upcoming
             | OnboardingState.restricted
-        ) if platform_collects:
+        ) if can_update:
             if has_future:
                 return _action("review_future", "account_update", "eventually_due", "include")
             return _action("update", "account_update", "eventually_due", "omit")

@@ -12,16 +12,20 @@ from gangway.stripe_gateway.errors import (
     WebhookSignatureInvalid,
 )
 from gangway.stripe_gateway.schemas import (
+    AccountSessionResult,
     AccountSnapshot,
     EventNotification,
     LinkResult,
+    LoginLinkResult,
     RequirementEntry,
 )
 
 __all__ = [
+    "AccountSessionResult",
     "AccountSnapshot",
     "EventNotification",
     "LinkResult",
+    "LoginLinkResult",
     "RequirementEntry",
     "StripeConflict",
     "StripeGateway",

@@ -28,10 +28,12 @@ from gangway.stripe_gateway.errors import (
     WebhookSignatureInvalid,
 )
 from gangway.stripe_gateway.schemas import (
+    AccountSessionResult,
     AccountSnapshot,
     EventNotification,
     EventRecord,
     LinkResult,
+    LoginLinkResult,
 )
 
 logger = logging.getLogger("gangway.stripe")
@@ -199,6 +201,40 @@ class StripeGateway:
         return LinkResult(
             url=data["url"], expires_at=data["expires_at"], created=data.get("created")
         )
+
+    # --- embedded components and the Express dashboard (v1 endpoints; take v2 account ids)
+
+    async def create_account_session(
+        self, *, account_id: str, components: dict[str, dict[str, Any]]
+    ) -> AccountSessionResult:
+        """An Account Session for Connect embedded components; a new one on every call.
+
+        ``components`` maps a component name to ``{"enabled": True, "features": {...}}``.
+        """
+        params: dict[str, Any] = {"account": account_id, "components": components}
+        session = await self._call(
+            "account_sessions.create",
+            lambda: self._client.v1.account_sessions.create_async(
+                params,  # type: ignore[arg-type]
+                {"idempotency_key": f"gangway-account-session-{uuid.uuid4()}"},
+            ),
+        )
+        data = session.to_dict()
+        return AccountSessionResult(
+            client_secret=data["client_secret"],
+            expires_at=data["expires_at"],
+            components=data.get("components") or {},
+        )
+
+    async def create_login_link(self, account_id: str) -> LoginLinkResult:
+        """A single-use login link to an Express account's Stripe dashboard."""
+        link = await self._call(
+            "login_links.create",
+            lambda: self._client.v1.accounts.login_links.create_async(
+                account_id, None, {"idempotency_key": f"gangway-login-link-{uuid.uuid4()}"}
+            ),
+        )
+        return LoginLinkResult(url=link.to_dict()["url"])
 
     # --- events
 

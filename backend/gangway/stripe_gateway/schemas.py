@@ -144,6 +144,21 @@ class LinkResult(_Loose):
     created: datetime | None = None
 
 
+class AccountSessionResult(_Loose):
+    """A created Account Session. ``client_secret`` is a bearer credential: return it, never
+    keep or log it."""
+
+    client_secret: str = Field(repr=False)
+    expires_at: datetime
+    components: dict[str, Any] = Field(default_factory=dict)
+
+
+class LoginLinkResult(_Loose):
+    """A single-use Express dashboard login link. ``url`` is a bearer credential."""
+
+    url: str = Field(repr=False)
+
+
 class _StrictJson(_Loose):
     """Validated from JSON without coercion: a delivery is checked exactly as documented."""
 

@@ -1,0 +1,99 @@
+"""A per-process cache of each merchant's onboarding status: the body, its JSON and its ETag.
+
+Filled from the database on a miss (one read per merchant however many requests or streams
+ask at once), emptied for a merchant by the change feed's announcement of that merchant's
+change (in every process), and emptied entirely by any other write to the status tables
+through this process's engine or when the feed may have missed announcements. While the feed
+cannot hear other processes, nothing is served from here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from gangway.changes import ChangeFeed
+from gangway.onboarding.schemas import OnboardingStatus
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One merchant's status, serialized once for every reader and stream."""
+
+    body: OnboardingStatus
+    json: str
+    etag: str
+
+    @classmethod
+    def of(cls, body: OnboardingStatus) -> StatusEntry:
+        synced = int(body.synced_at.timestamp() * 1000) if body.synced_at else 0
+        return cls(body=body, json=body.model_dump_json(), etag=f'"v{body.version}-{synced}"')
+
+
+class StatusCache:
+    def __init__(self, changes: ChangeFeed, *, max_entries: int = 50_000) -> None:
+        self._changes = changes
+        self._max_entries = max_entries
+        self._entries: dict[str, StatusEntry] = {}
+        self._loading: dict[str, asyncio.Future[StatusEntry]] = {}
+        # Per-merchant and global counters: a load begun before a forget is not stored.
+        self._versions: dict[str, int] = {}
+        self._epoch = 0
+        changes.on_status_change(self.forget)
+
+    async def get(
+        self, merchant_id: str, load: Callable[[], Awaitable[OnboardingStatus]]
+    ) -> StatusEntry:
+        """The cached entry, or one loaded by ``load`` (shared by concurrent callers)."""
+        if not self._changes.cacheable:
+            return StatusEntry.of(await load())
+        while (entry := self._entries.get(merchant_id)) is None:
+            pending = self._loading.get(merchant_id)
+            if pending is None:
+                return await self._load(merchant_id, load)
+            await asyncio.wait([pending])
+            if not pending.cancelled():  # else its loader went away: load again
+                return pending.result()
+        return entry
+
+    async def _load(
+        self, merchant_id: str, load: Callable[[], Awaitable[OnboardingStatus]]
+    ) -> StatusEntry:
+        marker = (self._epoch, self._versions.get(merchant_id, 0))
+        future: asyncio.Future[StatusEntry] = asyncio.get_running_loop().create_future()
+        self._loading[merchant_id] = future
+        try:
+            entry = StatusEntry.of(await load())
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters re-raise it, nobody else must
+            raise
+        finally:
+            if self._loading.get(merchant_id) is future:
+                del self._loading[merchant_id]
+        future.set_result(entry)
+        if marker == (self._epoch, self._versions.get(merchant_id, 0)) and self._changes.cacheable:
+            if len(self._entries) >= self._max_entries:
+                del self._entries[next(iter(self._entries))]
+            self._entries[merchant_id] = entry
+        return entry
+
+    def forget(self, merchant_id: str | None) -> None:
+        """Forget one merchant's status, or everyone's (``None``)."""
+        if merchant_id is None:
+            self._epoch += 1
+            self._entries.clear()
+            self._versions.clear()
+            self._loading.clear()
+            return
+        self._versions[merchant_id] = self._versions.get(merchant_id, 0) + 1
+        self._entries.pop(merchant_id, None)
+        # Callers that join a load begun before this change would get the old status.
+        self._loading.pop(merchant_id, None)
+
+    def forget_all(self) -> None:
+        self.forget(None)
