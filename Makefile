@@ -76,8 +76,11 @@ format: setup ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix $(BACKEND) tests scripts bench
 	$(VENV)/bin/ruff format $(BACKEND) tests scripts bench
 
-bench: setup ## Latency and throughput benchmarks (printed, not asserted)
-	$(PY) bench/status_api.py
+bench: setup ## Benchmarks against a bare FastAPI app (printed, not asserted): bench/results.*, README
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+		else sudo apt-get install -y wrk || { sudo apt-get update && sudo apt-get install -y wrk; }; fi; }
+	$(PY) bench/bench.py
 
 openapi: setup ## Regenerate openapi.json and the SPA's typed client
 	$(PY) scripts/openapi.py openapi.json

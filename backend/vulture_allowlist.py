@@ -11,7 +11,7 @@ from vulture.whitelist_utils import Whitelist
 from gangway.accounts.models import ConnectedAccount
 from gangway.core.db import UTCDateTime
 from gangway.core.logging import ConsoleFormatter
-from gangway.onboarding.schemas import CapabilityPublic, RequirementGroups
+from gangway.onboarding.schemas import CapabilityPublic, EmbeddedComponents, RequirementGroups
 from gangway.stripe_gateway.schemas import RequirementEntry
 from gangway.webhooks.models import InboxEvent, SyncState
 
@@ -34,6 +34,9 @@ RequirementGroups.eventually_due
 RequirementGroups.awaiting_stripe
 CapabilityPublic.status_label
 CapabilityPublic.explanation
+EmbeddedComponents.account_onboarding
+EmbeddedComponents.account_management
+EmbeddedComponents.notification_banner
 # Columns kept for operators and queries in SQL (psql, dashboards), written by the services.
 ConnectedAccount.minimum_deadline_status
 InboxEvent.completions

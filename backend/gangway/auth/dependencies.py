@@ -11,7 +11,6 @@ from fastapi.security import APIKeyCookie, APIKeyHeader
 from gangway.auth.models import Merchant
 from gangway.auth.service import AuthService, LiveSession
 from gangway.core.config import Settings
-from gangway.core.deps import SettingsDep
 from gangway.core.errors import CsrfFailed, Unauthorized, UnsupportedMediaType
 
 # Declared for the OpenAPI schema; the real cookie name depends on HTTPS (see Settings).
@@ -41,16 +40,17 @@ AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 async def get_current_session(
     request: Request,
-    service: AuthServiceDep,
-    settings: SettingsDep,
     _cookie: Annotated[str | None, Security(session_cookie_scheme)] = None,
 ) -> LiveSession | None:
     """The live session for this request's cookie, or None.
 
     FastAPI caches a dependency's value per request, so the CSRF check and the endpoint
-    share one load.
+    share one load. The services are read straight from ``app.state`` (no sub-dependencies):
+    this runs on every API request.
     """
-    return await service.load_session(request.cookies.get(settings.session_cookie_name))
+    services = request.app.state.services
+    service: AuthService = services.auth
+    return await service.load_session(request.cookies.get(services.settings.session_cookie_name))
 
 
 OptionalSessionDep = Annotated[LiveSession | None, Depends(get_current_session)]
@@ -69,7 +69,6 @@ CurrentMerchant = Annotated[Merchant, Depends(get_current_merchant)]
 
 async def csrf_protect(
     request: Request,
-    settings: SettingsDep,
     session: OptionalSessionDep,
     token: Annotated[str | None, Security(csrf_header_scheme)] = None,
 ) -> None:
@@ -81,6 +80,7 @@ async def csrf_protect(
     """
     if request.method not in UNSAFE_METHODS:
         return
+    settings: Settings = request.app.state.services.settings
     fetch_site = request.headers.get("sec-fetch-site")
     origin = request.headers.get("origin")
     allowed_origins = {settings.public_origin, *settings.trusted_origins}

@@ -115,19 +115,20 @@ class ChangeFeed:
     async def publish(self, merchant_id: str, version: int) -> None:
         """Announce a committed status change to every listener, in every process."""
         logger.info("changes.published", extra={"merchant_id": merchant_id, "version": version})
-        # This process's caches forget at once: its next read sees the change.
-        self._call_hooks(self._status_hooks, merchant_id)
-        if not self._use_postgres:
-            self._deliver(merchant_id, version)
+        if self._use_postgres and await self._notify(f"{merchant_id}:{version}"):
+            # Then this process's caches forget at once (its own NOTIFY comes back later): once
+            # this process shows the change, every other process has been sent it.
+            self._call_hooks(self._status_hooks, merchant_id)
             return
-        if not await self._notify(f"{merchant_id}:{version}"):
-            # The change is committed; streams will still see it on their next re-read.
-            self._deliver(merchant_id, version)
+        # SQLite, or the NOTIFY failed: the change is committed; local streams re-read now.
+        self._call_hooks(self._status_hooks, merchant_id)
+        self._deliver(merchant_id, version)
 
     async def revoke_session(self, session_id: int) -> None:
         """Announce that a session ended (sign-out, rotation, expiry), in every process."""
+        notified = self._use_postgres and await self._notify(f"{_SESSION_PREFIX}{session_id}")
         self._call_hooks(self._session_hooks, session_id)
-        if not self._use_postgres or not await self._notify(f"{_SESSION_PREFIX}{session_id}"):
+        if not notified:
             self._deliver_revocation(session_id)
 
     async def _notify(self, payload: str) -> bool:

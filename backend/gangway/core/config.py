@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     stream_session_check_seconds: float = 2.0
     # How long a process may answer from its cached copy of a session (0: never cache).
     session_cache_seconds: float = Field(default=30.0, ge=0)
+    # Webhook acknowledgements wait this long for others to share their commit (group commit).
+    webhook_commit_window_seconds: float = Field(default=0.002, ge=0)
     # How often expired sessions and spent rate-limit windows are deleted.
     housekeeping_interval_seconds: float = Field(default=300.0, gt=0)
 

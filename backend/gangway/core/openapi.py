@@ -16,7 +16,7 @@ from gangway.core.errors import PROBLEM_MEDIA_TYPE
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 # Operations that also answer visitors who are not signed in (their security is optional).
-_ANONYMOUS_OK = {"get_session", "connect_refresh", "connect_return"}
+_ANONYMOUS_OK = {"get_session", "connect_refresh", "connect_return", "get_public_config"}
 # Before sign-in the CSRF token is bound to its own cookie instead of the session.
 _PRE_SIGN_IN = {"signup", "login"}
 _PRE_SIGN_IN_SCHEME = {

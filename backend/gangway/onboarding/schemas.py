@@ -4,7 +4,7 @@ onboarding status."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,14 @@ CapabilityStatus = Literal[
 Surface = Literal["hosted", "embedded"]
 # The Connect embedded component an embedded next action opens.
 EmbeddedComponentName = Literal["account_onboarding", "account_management"]
+
+
+def _default_not_in_schema(schema: dict[str, Any]) -> None:
+    """Leave a field's default out of the OpenAPI schema, so typed clients built before it
+    existed (and their fixtures) keep compiling: the field is optional there, always sent."""
+    schema.pop("default", None)
+
+
 # How urgent something looks: the SPA picks colours by tone, never by state or status.
 Tone = Literal["neutral", "info", "warning", "danger", "success"]
 
@@ -59,6 +67,7 @@ class NextAction(BaseModel):
     future_requirements: FutureRequirements
     surface: Surface = Field(
         default="hosted",
+        json_schema_extra=_default_not_in_schema,
         description="`hosted`: mint a link (`POST /api/onboarding/links`) with `use_case`, "
         "`collect` and `future_requirements`. `embedded`: create an embedded session "
         "(`POST /api/onboarding/embedded-session`) with `collect` and `future_requirements` "
@@ -232,6 +241,7 @@ class OnboardingStatus(BaseModel):
     )
     surface: Surface = Field(
         default="hosted",
+        json_schema_extra=_default_not_in_schema,
         description="Where this merchant onboards and updates their information: `hosted` "
         "(links to Stripe) or `embedded` (Connect embedded components in the page).",
     )

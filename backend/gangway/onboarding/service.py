@@ -251,7 +251,7 @@ class OnboardingService:
     async def _read_status(self, merchant_id: str) -> OnboardingStatus:
         cached = await self.accounts.cached(merchant_id)
         if cached is None:
-            return empty_status()
+            return empty_status(self.settings)
         return build_status(cached.account, cached.requirements, cached.capabilities, self.settings)
 
     async def watch(

@@ -96,6 +96,11 @@ class WebhookService:
     accounts: AccountService
     bell: InboxBell
     metrics: Metrics | None = None
+    # Rows waiting for the next group commit, and the task committing them.
+    _pending: list[tuple[InboxEvent, asyncio.Future[bool]]] = field(
+        default_factory=list, init=False, repr=False
+    )
+    _committer: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     # --- receiving
 
@@ -109,9 +114,7 @@ class WebhookService:
             logger.warning("stripe.webhook.rejected", extra={"reason": "invalid_signature"})
             raise
         row = self._row(notification, source="webhook")
-        async with self.db.write() as session:
-            inserted = await repository.insert_if_absent(session, [row])
-        duplicate = not inserted
+        duplicate = not await self._record(row)
         outcome = "duplicate" if duplicate else row.status
         self._count_webhook(outcome)
         logger.info(
@@ -131,6 +134,41 @@ class WebhookService:
         if not duplicate and row.status == InboxStatus.pending:
             self.bell.ring()
         return Received(event_id=notification.id, duplicate=duplicate)
+
+    async def _record(self, row: InboxEvent) -> bool:
+        """Insert ``row`` in the next group commit; True once committed, False for a duplicate.
+
+        Group commit: rows that arrive while a commit is in flight (or within the short
+        ``webhook_commit_window_seconds``) share the next transaction. The caller resumes only
+        after the commit that holds its row, so nothing is acknowledged before it is durable.
+        """
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending.append((row, future))
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_pending(), name="inbox-commit")
+        return await asyncio.shield(future)
+
+    async def _commit_pending(self) -> None:
+        await asyncio.sleep(self.settings.webhook_commit_window_seconds)
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.db.write() as session:
+                    inserted = set(
+                        await repository.insert_if_absent(session, [row for row, _ in batch])
+                    )
+            except Exception as exc:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                        future.exception()  # retrieved: a caller that left must not warn
+                continue
+            for row, future in batch:
+                # The first of several deliveries of one event in a batch is the one inserted.
+                first = row.event_id in inserted
+                inserted.discard(row.event_id)
+                if not future.done():
+                    future.set_result(first)
 
     def _row(self, event: EventNotification, *, source: str) -> InboxEvent:
         return inbox_row(

@@ -105,6 +105,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/account/dashboard-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use login link to your Express dashboard
+         * @description For `dashboard: express` accounts only (others get 409 saying why). Navigate to `url`
+         *     at once: it works once, for a few minutes, and is never stored.
+         */
+        post: operations["create_dashboard_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/onboarding/links": {
         parameters: {
             query?: never;
@@ -119,6 +140,53 @@ export interface paths {
          * @description Navigate to `url` at once. It works once, until `expires_at`; it is never stored.
          */
         post: operations["create_onboarding_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/onboarding/embedded-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a session for Connect embedded components (onboarding in the page)
+         * @description For your own account (the session decides; no id is accepted), with
+         *     `account_onboarding`, `account_management` and `notification_banner` enabled.
+         *
+         *     Return `client_secret` from Connect.js's `fetchClientSecret` at once; it expires at
+         *     `expires_at` and is never stored. Pass each component's `collection_options` to it as
+         *     `collectionOptions`.
+         */
+        post: operations["create_embedded_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/onboarding/embedded-exit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The merchant left embedded onboarding: re-read the account, as a return does
+         * @description Call from `ConnectAccountOnboarding`'s `onExit`: what `/connect/return` does for a link
+         *     (the merchant is no longer a first-timer; a bounded re-read from Stripe), then the status.
+         *     Never fails on Stripe's account: the cached status comes back either way.
+         */
+        post: operations["record_embedded_exit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -182,6 +250,23 @@ export interface paths {
          * @description Rate-limited per merchant; the answer is the freshly cached status.
          */
         post: operations["sync_onboarding_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the SPA needs to load Connect.js (no sign-in needed) */
+        get: operations["get_public_config"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -289,7 +374,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description For the platform's Prometheus only: with `GANGWAY_METRICS_TOKEN` set, send it as a
+         *     bearer token; without it, only requests from this machine are answered. Anyone else gets
+         *     404, as if there were nothing here.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -373,6 +463,87 @@ export interface components {
              */
             explanation: string;
         };
+        /**
+         * CollectionOptions
+         * @description Pass to the component as Connect.js's `collectionOptions` (`fields`,
+         *     `futureRequirements`).
+         */
+        CollectionOptions: {
+            /**
+             * Fields
+             * @enum {string}
+             */
+            fields: "currently_due" | "eventually_due";
+            /**
+             * Future Requirements
+             * @enum {string}
+             */
+            future_requirements: "include" | "omit";
+        };
+        /**
+         * DashboardLink
+         * @description A single-use login link to your Express dashboard. Navigate to it at once; don't keep it.
+         */
+        DashboardLink: {
+            /** Url */
+            url: string;
+        };
+        /**
+         * EmbeddedComponent
+         * @description One component of the session, as Stripe enabled it.
+         */
+        EmbeddedComponent: {
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Features
+             * @description Stripe's features of the component, e.g. `external_account_collection`.
+             */
+            features: {
+                [key: string]: boolean;
+            };
+            collection_options: components["schemas"]["CollectionOptions"];
+        };
+        /** EmbeddedComponents */
+        EmbeddedComponents: {
+            account_onboarding: components["schemas"]["EmbeddedComponent"];
+            account_management: components["schemas"]["EmbeddedComponent"];
+            notification_banner: components["schemas"]["EmbeddedComponent"];
+        };
+        /**
+         * EmbeddedSession
+         * @description An Account Session for Connect embedded components. `client_secret` is a short-lived
+         *     bearer credential: hand it to Connect.js (`fetchClientSecret`) at once; never store it.
+         */
+        EmbeddedSession: {
+            /** Client Secret */
+            client_secret: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Publishable Key
+             * @description For `loadConnectAndInitialize`.
+             */
+            publishable_key: string;
+            components: components["schemas"]["EmbeddedComponents"];
+        };
+        /**
+         * EmbeddedSessionCreate
+         * @description Collection options for the embedded onboarding; omitted fields take the platform's
+         *     defaults, as links do.
+         */
+        EmbeddedSessionCreate: {
+            /**
+             * Collect
+             * @description `eventually_due` collects everything up front; `currently_due` only what is needed now (incremental).
+             */
+            collect?: ("currently_due" | "eventually_due") | null;
+            /** Future Requirements */
+            future_requirements?: ("include" | "omit") | null;
+        };
         /** Health */
         Health: {
             /**
@@ -418,7 +589,8 @@ export interface components {
         };
         /**
          * NextAction
-         * @description The one thing the dashboard should offer, and the link to mint for it.
+         * @description The one thing the dashboard should offer: the link to mint for it (`surface: hosted`),
+         *     or the embedded component to open (`surface: embedded`).
          */
         NextAction: {
             /**
@@ -446,6 +618,17 @@ export interface components {
              * @enum {string}
              */
             future_requirements: "include" | "omit";
+            /**
+             * Surface
+             * @description `hosted`: mint a link (`POST /api/onboarding/links`) with `use_case`, `collect` and `future_requirements`. `embedded`: create an embedded session (`POST /api/onboarding/embedded-session`) with `collect` and `future_requirements` and open `component` in the page.
+             * @enum {string}
+             */
+            surface?: "hosted" | "embedded";
+            /**
+             * Component
+             * @description With `surface: embedded`, the component to open: `account_onboarding` (collect what is asked) or `account_management` (review and change what is on file). Null for hosted actions.
+             */
+            component?: ("account_onboarding" | "account_management") | null;
         };
         /**
          * OnboardingLink
@@ -495,6 +678,12 @@ export interface components {
             tone: "neutral" | "info" | "warning" | "danger" | "success";
             /** @description The one button to offer; null when no link can help (Stripe is reviewing, the account is rejected or closed, or only Stripe's support can help). */
             next_action: components["schemas"]["NextAction"] | null;
+            /**
+             * Surface
+             * @description Where this merchant onboards and updates their information: `hosted` (links to Stripe) or `embedded` (Connect embedded components in the page).
+             * @enum {string}
+             */
+            surface?: "hosted" | "embedded";
             /** @description Stripe's reason behind a restricted or rejected state. */
             reason?: components["schemas"]["StateReason"] | null;
             /** @description Set when the merchant should contact support instead of following a link. */
@@ -562,6 +751,28 @@ export interface components {
              * @description Seconds to wait before retrying (429 and 503 only).
              */
             retry_after?: number | null;
+        };
+        /**
+         * PublicConfig
+         * @description What the SPA needs before it loads Connect.js; the same for every visitor.
+         */
+        PublicConfig: {
+            /**
+             * Publishable Key
+             * @description Stripe's publishable key for Connect.js; null when embedded components are not configured.
+             */
+            publishable_key: string | null;
+            /**
+             * Connect Js Url
+             * @description In emulator mode, the Connect.js stand-in to load (as a script) before `loadConnectAndInitialize` from `@stripe/connect-js/pure`; null with real Stripe.
+             */
+            connect_js_url: string | null;
+            /**
+             * Onboarding Surface
+             * @description The platform's setting; each merchant's own surface is in the status.
+             * @enum {string}
+             */
+            onboarding_surface: "hosted" | "embedded" | "auto";
         };
         /**
          * RequirementErrorPublic
@@ -1260,6 +1471,125 @@ export interface operations {
             };
         };
     };
+    create_dashboard_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardLink"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_onboarding_link: {
         parameters: {
             query?: never;
@@ -1383,6 +1713,212 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_embedded_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbeddedSessionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddedSession"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_embedded_exit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingStatus"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1643,6 +2179,62 @@ export interface operations {
             };
         };
     };
+    get_public_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicConfig"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     connect_refresh: {
         parameters: {
             query?: never;
@@ -1847,6 +2439,15 @@ export interface operations {
                 };
                 content: {
                     "text/plain; version=1.0.0; charset=utf-8": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Internal Server Error */
