@@ -10,6 +10,7 @@ import { RequireAuth } from './features/auth/RequireAuth';
 import { invalidateSession, useSession } from './features/auth/queries';
 import { loginPathFor } from './features/auth/redirects';
 import { SignupPage } from './features/auth/SignupPage';
+import { AccountPage } from './features/embedded/AccountPage';
 import { DashboardPage } from './features/onboarding/DashboardPage';
 import { onboardingKey } from './features/onboarding/queries';
 
@@ -93,6 +94,7 @@ export function AppRoutes() {
         <Route path="/signup" element={<SignupPage />} />
         <Route element={<RequireAuth />}>
           <Route path="/onboarding" element={<DashboardPage />} />
+          <Route path="/account" element={<AccountPage />} />
         </Route>
         <Route path="*" element={<NotFound />} />
       </Routes>

@@ -1,15 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { join } from 'node:path';
-import {
-  BFF_ARGS,
-  BFF_ENV,
-  BFF_URL,
-  CHROMIUM_PATH,
-  EMULATOR_ARGS,
-  EMULATOR_PORT,
-  PYTHON,
-  REPO_ROOT,
-} from './env';
+import { CHROMIUM_PATH, EMBEDDED, HOSTED, PYTHON, REPO_ROOT, REQUIRED, STACKS } from './env';
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -24,7 +15,7 @@ export default defineConfig({
   reporter: [['list']],
   globalTeardown: './global-teardown.ts',
   use: {
-    baseURL: BFF_URL,
+    baseURL: HOSTED.bffUrl,
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
@@ -42,28 +33,46 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
-  webServer: [
+  // One BFF (with its own emulator) per platform configuration: hosted links, embedded
+  // onboarding, and accounts that must use embedded components. Each spec runs against one.
+  projects: [
     {
-      name: 'stripe-emulator',
-      command: [PYTHON, ...EMULATOR_ARGS].map(quote).join(' '),
-      cwd: join(REPO_ROOT, 'backend'),
-      port: EMULATOR_PORT,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
+      name: 'chromium',
+      testIgnore: /embedded.*\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, baseURL: HOSTED.bffUrl },
     },
     {
-      name: 'gangway-bff',
-      command: [PYTHON, ...BFF_ARGS].map(quote).join(' '),
-      cwd: join(REPO_ROOT, 'backend'),
-      env: BFF_ENV,
-      url: `${BFF_URL}/healthz`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
+      name: 'embedded',
+      testMatch: /embedded\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, baseURL: EMBEDDED.bffUrl },
+    },
+    {
+      name: 'embedded-required',
+      testMatch: /embedded-required\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, baseURL: REQUIRED.bffUrl },
     },
   ],
+  webServer: STACKS.flatMap((stack) => [
+    {
+      name: `stripe-emulator (${stack.name})`,
+      command: [PYTHON, ...stack.emulatorArgs].map(quote).join(' '),
+      cwd: join(REPO_ROOT, 'backend'),
+      port: stack.emulatorPort,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore' as const,
+      stderr: 'pipe' as const,
+    },
+    {
+      name: `gangway-bff (${stack.name})`,
+      command: [PYTHON, ...stack.bffArgs].map(quote).join(' '),
+      cwd: join(REPO_ROOT, 'backend'),
+      env: stack.bffEnv,
+      url: `${stack.bffUrl}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore' as const,
+      stderr: 'pipe' as const,
+    },
+  ]),
 });

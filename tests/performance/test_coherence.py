@@ -160,14 +160,14 @@ async def test_the_absolute_expiry_is_honoured_from_the_cache(
     start_pair: Callable[..., tuple[BffProcess, BffProcess]],
     unique_email: Callable[[], str],
 ) -> None:
-    a, b = start_pair(inbox_workers=0, session_absolute_timeout=3)
+    a, b = start_pair(inbox_workers=0, session_absolute_timeout=8)
     on_a = await _merchant(a.url, unique_email(), account=False)
     async with contextlib.aclosing(on_a), _client(b.url, on_a.cookies) as on_b:
         for client in (on_a, on_b):
             assert (await client.get("/api/auth/session")).json()["merchant"] is not None
         ends = datetime.fromisoformat((await on_a.get("/api/auth/session")).json()["expires_at"])
-        await asyncio.sleep(max(0.0, (ends - utcnow()).total_seconds()) - 0.5)
-        for client in (on_a, on_b):  # still live just before, from the cache
+        await asyncio.sleep(max(0.0, (ends - utcnow()).total_seconds() - 2))
+        for client in (on_a, on_b):  # still live shortly before, from the cache
             assert (await client.get("/api/auth/session")).json()["merchant"] is not None
         await asyncio.sleep(max(0.0, (ends - utcnow()).total_seconds()) + 0.05)
         for client in (on_b, on_a):

@@ -9,11 +9,15 @@ import type { paths } from './schema';
 import type {
   AccountCreateBody,
   AccountPublic,
+  DashboardLink,
+  EmbeddedSession,
+  EmbeddedSessionCreateBody,
   LinkCreateBody,
   LoginBody,
   OnboardingLink,
   OnboardingStatus,
   Problem,
+  PublicConfig,
   SessionPublic,
   SignupBody,
 } from './types';
@@ -243,6 +247,36 @@ export async function getOnboardingStatus(): Promise<OnboardingStatus> {
 export async function syncOnboardingStatus(): Promise<OnboardingStatus> {
   await ensureCsrfToken();
   return unwrap(() => client.POST('/api/onboarding/sync', { body: {} as never }), 'signed-in');
+}
+
+/** What the SPA needs to load Connect.js; no sign-in needed. */
+export async function getPublicConfig(): Promise<PublicConfig> {
+  return unwrap(() => client.GET('/api/config'), 'auth');
+}
+
+export async function getAccount(): Promise<AccountPublic> {
+  return unwrap(() => client.GET('/api/account'), 'signed-in');
+}
+
+/**
+ * An Account Session for Connect embedded components. Its `client_secret` is a bearer credential:
+ * hand it to Connect.js at once and keep it nowhere else.
+ */
+export async function createEmbeddedSession(body: EmbeddedSessionCreateBody): Promise<EmbeddedSession> {
+  await ensureCsrfToken();
+  return unwrap(() => client.POST('/api/onboarding/embedded-session', { body }), 'signed-in');
+}
+
+/** The merchant left embedded onboarding: the BFF re-reads the account and answers the status. */
+export async function recordEmbeddedExit(): Promise<OnboardingStatus> {
+  await ensureCsrfToken();
+  return unwrap(() => client.POST('/api/onboarding/embedded-exit', { body: {} as never }), 'signed-in');
+}
+
+/** A single-use Express dashboard login link: navigate to it at once, never keep it. */
+export async function createDashboardLink(): Promise<DashboardLink> {
+  await ensureCsrfToken();
+  return unwrap(() => client.POST('/api/account/dashboard-link', { body: {} as never }), 'signed-in');
 }
 
 export const STATUS_STREAM_URL = '/api/onboarding/status/stream';

@@ -22,10 +22,18 @@ export type BusinessType = NonNullable<AccountCreateBody['business_type']>;
 export type OnboardingLink = Success<Op<'/api/onboarding/links', 'post'>>;
 export type LinkCreateBody = BodyOf<Op<'/api/onboarding/links', 'post'>>;
 
+export type DashboardLink = Success<Op<'/api/account/dashboard-link', 'post'>>;
+
+export type EmbeddedSession = Success<Op<'/api/onboarding/embedded-session', 'post'>>;
+export type EmbeddedSessionCreateBody = BodyOf<Op<'/api/onboarding/embedded-session', 'post'>>;
+export type EmbeddedComponents = EmbeddedSession['components'];
+export type PublicConfig = Success<Op<'/api/config', 'get'>>;
+
 export type OnboardingStatus = Success<Op<'/api/onboarding/status', 'get'>>;
 export type OnboardingState = OnboardingStatus['state'];
 export type NextAction = NonNullable<OnboardingStatus['next_action']>;
 export type NextActionKind = NextAction['kind'];
+export type Surface = NonNullable<OnboardingStatus['surface']>;
 export type Requirement = OnboardingStatus['future_requirements'][number];
 export type RequirementError = Requirement['errors'][number];
 export type Capability = OnboardingStatus['capabilities'][number];

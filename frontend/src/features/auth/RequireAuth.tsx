@@ -5,6 +5,7 @@ import { PageLoading } from '../../components/Spinner';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useFocusRescue } from '../../components/useFocusRescue';
 import { useLastError } from '../../components/useLastError';
+import { EmbeddedProvider } from '../embedded/EmbeddedProvider';
 import { AuthLayout } from './AuthLayout';
 import { useSession } from './queries';
 import { loginPathFor } from './redirects';
@@ -53,9 +54,9 @@ export function RequireAuth() {
   }
   if (!session.data.merchant) return <Navigate to={loginPathFor(location)} replace />;
   return (
-    <>
+    <EmbeddedProvider>
       <Outlet />
       <SessionTimeout />
-    </>
+    </EmbeddedProvider>
   );
 }

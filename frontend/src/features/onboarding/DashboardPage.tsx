@@ -3,13 +3,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import type { OnboardingStatus } from '../../api/types';
 import { Alert } from '../../components/Alert';
-import { AppShell } from '../../components/AppShell';
 import { Button } from '../../components/Button';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useFocusRescue } from '../../components/useFocusRescue';
 import { useLastError } from '../../components/useLastError';
-import { SignOutButton } from '../auth/SignOutButton';
-import { useSession } from '../auth/queries';
+import { EmbeddedAction, EmbeddedOnboarding } from '../embedded/EmbeddedOnboarding';
+import { MerchantShell } from '../embedded/MerchantShell';
 import { CapabilityBadges } from './CapabilityBadges';
 import { CreateAccountForm } from './CreateAccountForm';
 import { arrivalFromStripe, clearDeparture, syncedSince } from './departure';
@@ -143,7 +142,6 @@ function RefreshNotice({ notice, onDismiss }: { notice: string; onDismiss: () =>
 }
 
 export function DashboardPage() {
-  const session = useSession();
   const [params, setParams] = useSearchParams();
   const notice = params.get('notice');
 
@@ -200,19 +198,6 @@ export function DashboardPage() {
 
   useDocumentTitle(checking ? 'Checking with Stripe…' : awaitingStripe ? UNCONFIRMED.headline : data ? data.headline : 'Onboarding');
 
-  const merchant = session.data?.merchant;
-  const account = merchant ? (
-    <>
-      <span className="merchant">
-        <span className="merchant-name">{merchant.business_name}</span>
-        <span className="merchant-email">{merchant.email}</span>
-      </span>
-      <SignOutButton />
-    </>
-  ) : (
-    <SignOutButton />
-  );
-
   let body;
   if (checking) {
     body = <CheckingWithStripe />;
@@ -250,6 +235,12 @@ export function DashboardPage() {
         <StatusHeader status={data}>
           {data.state === 'no_account' ? (
             <CreateAccountForm />
+          ) : data.next_action?.surface === 'embedded' ? (
+            <EmbeddedAction
+              action={data.next_action}
+              version={data.version}
+              quiet={data.state === 'complete' || data.state === 'complete_with_upcoming'}
+            />
           ) : data.next_action ? (
             <PrimaryAction
               action={data.next_action}
@@ -261,6 +252,9 @@ export function DashboardPage() {
           ) : null}
         </StatusHeader>
         <SyncInfo syncedAt={data.synced_at} mode={mode} failing={failing} canSync={data.state !== 'no_account'} />
+        {data.next_action?.surface === 'embedded' && data.next_action.component === 'account_onboarding' && (
+          <EmbeddedOnboarding action={data.next_action} />
+        )}
         <div className="dash-grid">
           <RequirementChecklist
             requirements={data.requirements}
@@ -274,7 +268,7 @@ export function DashboardPage() {
   }
 
   return (
-    <AppShell account={account}>
+    <MerchantShell>
       {notice && (
         <RefreshNotice
           notice={notice}
@@ -287,6 +281,6 @@ export function DashboardPage() {
       )}
       <StateAnnouncer status={checking ? undefined : awaitingStripe ? UNCONFIRMED : data} />
       {body}
-    </AppShell>
+    </MerchantShell>
   );
 }
