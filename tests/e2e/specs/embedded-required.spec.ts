@@ -48,7 +48,7 @@ test('an account that must use embedded components onboards in the page and can 
 
   // And the business details: edited and saved in the page.
   await management.getByRole('button', { name: 'Edit business details' }).click();
-  await management.getByRole('button', { name: 'Save' }).click();
+  await management.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(management).toContainText('Your details were saved.');
 
   // Stripe (the emulator) has the new bank account; every page stayed on the SPA's origin.
