@@ -172,6 +172,7 @@ def _drain_on_sigterm(services: Services) -> None:
 async def _housekeeping(services: Services) -> None:
     """Forget what has expired: sessions, and rate-limit windows older than a day."""
     while True:
+        await asyncio.sleep(services.settings.housekeeping_interval_seconds)
         try:
             sessions = await services.auth.sweep_expired_sessions()
             windows = await services.limiter.sweep(older_than=timedelta(days=1))
@@ -183,5 +184,9 @@ async def _housekeeping(services: Services) -> None:
         except asyncio.CancelledError:
             raise
         except Exception:
+            # A cancellation can surface from the database driver as another error: never
+            # swallow it, or shutdown waits out the next sleep.
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
             logger.warning("housekeeping.failed", exc_info=True)
-        await asyncio.sleep(services.settings.housekeeping_interval_seconds)

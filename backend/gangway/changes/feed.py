@@ -206,6 +206,8 @@ class ChangeFeed:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if _being_cancelled():
+                    raise
                 logger.warning("changes.listener_error", exc_info=True)
             finally:
                 self.listening.clear()
@@ -213,3 +215,9 @@ class ChangeFeed:
                     with contextlib.suppress(Exception):
                         await conn.close()
             await asyncio.sleep(self._reconnect_delay)
+
+
+def _being_cancelled() -> bool:
+    """A cancellation can surface from a driver as another error; it must still end the task."""
+    current = asyncio.current_task()
+    return current is not None and current.cancelling() > 0

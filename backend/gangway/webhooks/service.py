@@ -225,6 +225,9 @@ class WebhookService:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                current = asyncio.current_task()
+                if current is not None and current.cancelling():
+                    raise  # a cancellation the driver reported as another error
                 logger.warning("webhooks.inbox.heartbeat_failed", exc_info=True)
 
     async def _claim(self, worker: str) -> Claim | None:
