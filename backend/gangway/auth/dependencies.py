@@ -5,28 +5,16 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
-from fastapi.security import APIKeyCookie, APIKeyHeader
+from fastapi import Depends, Request
 
 from gangway.auth.models import Merchant
 from gangway.auth.service import AuthService, LiveSession
 from gangway.core.config import Settings
 from gangway.core.errors import CsrfFailed, Unauthorized, UnsupportedMediaType
 
-# Declared for the OpenAPI schema; the real cookie name depends on HTTPS (see Settings).
-session_cookie_scheme = APIKeyCookie(
-    name="gangway_session",
-    scheme_name="sessionCookie",
-    description="Session cookie set by sign-in (named `__Host-gangway_session` over HTTPS).",
-    auto_error=False,
-)
-csrf_header_scheme = APIKeyHeader(
-    name="X-CSRF-Token",
-    scheme_name="csrfToken",
-    description="The `csrf_token` from `GET /api/auth/session`, required on every POST.",
-    auto_error=False,
-)
-
+# The session cookie and this header are documented in the OpenAPI schema by
+# gangway.core.openapi (declaring them as dependencies would cost every request).
+CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -40,7 +28,6 @@ AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 async def get_current_session(
     request: Request,
-    _cookie: Annotated[str | None, Security(session_cookie_scheme)] = None,
 ) -> LiveSession | None:
     """The live session for this request's cookie, or None.
 
@@ -70,7 +57,6 @@ CurrentMerchant = Annotated[Merchant, Depends(get_current_merchant)]
 async def csrf_protect(
     request: Request,
     session: OptionalSessionDep,
-    token: Annotated[str | None, Security(csrf_header_scheme)] = None,
 ) -> None:
     """Refuse cross-site and non-JSON unsafe requests, and those without the session's token.
 
@@ -80,6 +66,7 @@ async def csrf_protect(
     """
     if request.method not in UNSAFE_METHODS:
         return
+    token = request.headers.get(CSRF_HEADER)
     settings: Settings = request.app.state.services.settings
     fetch_site = request.headers.get("sec-fetch-site")
     origin = request.headers.get("origin")

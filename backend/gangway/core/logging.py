@@ -5,7 +5,7 @@ scrubs anything shaped like a Stripe secret, a webhook secret or a URL path from
 second line of defence; the first is that code never logs link URLs, tokens or secrets.
 
 Correlation: every line logged while a request is handled carries its ``request_id`` (set by
-:class:`gangway.ops.correlation.RequestIdMiddleware`), and every line logged while an inbox worker
+:class:`gangway.ops.edge.EdgeMiddleware`), and every line logged while an inbox worker
 processes webhook events carries their ``event_id`` (``event_ids`` for a batch of several), set
 with :func:`bind_event_ids`. Both are opaque identifiers, never secrets.
 """

@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the app: security headers and serving the built SPA."""
+"""HTTP plumbing shared by the app: the security headers' values and serving the built SPA."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gangway.core.config import Settings
 from gangway.core.errors import NotFound, allowed_methods, problem_response
@@ -49,84 +47,12 @@ def content_security_policy(settings: Settings) -> str:
     )
 
 
-# The interactive API docs load their assets from a CDN; they get a looser policy.
-_DOCS_PATHS = ("/docs", "/redoc")
+# The interactive API docs load their assets from a CDN; they get no Content Security Policy.
+DOCS_PATHS = ("/docs", "/redoc")
 
 
-class SecurityHeadersMiddleware:
-    """Adds the security headers, and the policy ``csp``, to every HTTP response."""
-
-    def __init__(self, app: ASGIApp, *, hsts: bool, csp: str) -> None:
-        self.app = app
-        self.hsts = hsts
-        self.headers = {**SECURITY_HEADERS, "Content-Security-Policy": csp}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        is_docs = scope["path"].startswith(_DOCS_PATHS)
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    if is_docs and name == "Content-Security-Policy":
-                        continue
-                    headers.setdefault(name, value)
-                if self.hsts:
-                    headers.setdefault("Strict-Transport-Security", "max-age=63072000")
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
-
-
-class BodySizeLimitMiddleware:
-    """Refuse request bodies over a limit with a 413 problem, before they are buffered.
-
-    A declared ``Content-Length`` over the limit is answered at once; a body sent without one
-    (chunked) is counted as it arrives, and reading stops at the first byte over the limit.
-    """
-
-    def __init__(
-        self, app: ASGIApp, *, limit: int, limits_by_prefix: dict[str, int] | None = None
-    ) -> None:
-        self.app = app
-        self.limit = limit
-        self.limits_by_prefix = limits_by_prefix or {}
-
-    def _limit_for(self, path: str) -> int:
-        for prefix, limit in self.limits_by_prefix.items():
-            if path.startswith(prefix):
-                return limit
-        return self.limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self._limit_for(scope["path"])
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(limit)(scope, receive, send)
-            return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    # FastAPI passes HTTPExceptions from body parsing through to the handlers,
-                    # which answer with a problem (see core.errors).
-                    raise HTTPException(413, f"The request body is over {limit} bytes.")
-            return message
-
-        await self.app(scope, limited_receive, send)
-
-
-def _too_large(limit: int) -> Response:
+def too_large(limit: int) -> Response:
+    """The 413 problem for a body over ``limit`` bytes."""
     return problem_response(
         413, "payload-too-large", "Payload too large", f"The request body is over {limit} bytes."
     )

@@ -28,78 +28,7 @@ router = APIRouter(prefix="/api/onboarding", tags=["onboarding"])
 config_router = APIRouter(prefix="/api", tags=["onboarding"])
 
 
-@router.post(
-    "/links",
-    name="create_onboarding_link",
-    summary="Mint a single-use link to Stripe-hosted onboarding",
-    status_code=status.HTTP_201_CREATED,
-    response_model=OnboardingLink,
-    responses=problem_responses(404, 409, 422, 429, 502, 503),
-)
-async def create_onboarding_link(
-    body: LinkCreate, merchant: CurrentMerchant, service: OnboardingServiceDep, response: Response
-) -> OnboardingLink:
-    """Navigate to `url` at once. It works once, until `expires_at`; it is never stored."""
-    response.headers["Cache-Control"] = "no-store"
-    return await service.mint(merchant.id, body)
-
-
-@router.post(
-    "/embedded-session",
-    name="create_embedded_session",
-    summary="Create a session for Connect embedded components (onboarding in the page)",
-    status_code=status.HTTP_201_CREATED,
-    response_model=EmbeddedSession,
-    responses=problem_responses(404, 409, 422, 429, 502, 503),
-)
-async def create_embedded_session(
-    body: EmbeddedSessionCreate,
-    merchant: CurrentMerchant,
-    service: OnboardingServiceDep,
-    response: Response,
-) -> EmbeddedSession:
-    """For your own account (the session decides; no id is accepted), with
-    `account_onboarding`, `account_management` and `notification_banner` enabled.
-
-    Return `client_secret` from Connect.js's `fetchClientSecret` at once; it expires at
-    `expires_at` and is never stored. Pass each component's `collection_options` to it as
-    `collectionOptions`.
-    """
-    response.headers["Cache-Control"] = "no-store"
-    return await service.embedded_session(merchant.id, body)
-
-
-@router.post(
-    "/embedded-exit",
-    name="record_embedded_exit",
-    summary="The merchant left embedded onboarding: re-read the account, as a return does",
-    response_model=OnboardingStatus,
-)
-async def record_embedded_exit(
-    merchant: CurrentMerchant, service: OnboardingServiceDep
-) -> OnboardingStatus:
-    """Call from `ConnectAccountOnboarding`'s `onExit`: what `/connect/return` does for a link
-    (the merchant is no longer a first-timer; a bounded re-read from Stripe), then the status.
-    Never fails on Stripe's account: the cached status comes back either way."""
-    await service.sync_on_return(merchant.id)
-    return await service.status(merchant.id)
-
-
-@config_router.get(
-    "/config",
-    name="get_public_config",
-    summary="What the SPA needs to load Connect.js (no sign-in needed)",
-    response_model=PublicConfig,
-)
-async def get_public_config(settings: SettingsDep, response: Response) -> PublicConfig:
-    response.headers["Cache-Control"] = "no-cache"
-    return PublicConfig(
-        publishable_key=settings.publishable_key,
-        connect_js_url=settings.connect_js_url,
-        onboarding_surface=settings.onboarding_surface,
-    )
-
-
+# The reads first: routes are matched in order, and these are the hottest.
 @router.get(
     "/status",
     name="get_onboarding_status",
@@ -172,6 +101,78 @@ async def stream_onboarding_status(
     if service.changes.draining:
         # This instance is shutting down: say so, and ask for a quick reconnect (elsewhere).
         yield ServerSentEvent(event="reconnect", data="The server is restarting.", retry=500)
+
+
+@router.post(
+    "/links",
+    name="create_onboarding_link",
+    summary="Mint a single-use link to Stripe-hosted onboarding",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OnboardingLink,
+    responses=problem_responses(404, 409, 422, 429, 502, 503),
+)
+async def create_onboarding_link(
+    body: LinkCreate, merchant: CurrentMerchant, service: OnboardingServiceDep, response: Response
+) -> OnboardingLink:
+    """Navigate to `url` at once. It works once, until `expires_at`; it is never stored."""
+    response.headers["Cache-Control"] = "no-store"
+    return await service.mint(merchant.id, body)
+
+
+@router.post(
+    "/embedded-session",
+    name="create_embedded_session",
+    summary="Create a session for Connect embedded components (onboarding in the page)",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EmbeddedSession,
+    responses=problem_responses(404, 409, 422, 429, 502, 503),
+)
+async def create_embedded_session(
+    body: EmbeddedSessionCreate,
+    merchant: CurrentMerchant,
+    service: OnboardingServiceDep,
+    response: Response,
+) -> EmbeddedSession:
+    """For your own account (the session decides; no id is accepted), with
+    `account_onboarding`, `account_management` and `notification_banner` enabled.
+
+    Return `client_secret` from Connect.js's `fetchClientSecret` at once; it expires at
+    `expires_at` and is never stored. Pass each component's `collection_options` to it as
+    `collectionOptions`.
+    """
+    response.headers["Cache-Control"] = "no-store"
+    return await service.embedded_session(merchant.id, body)
+
+
+@router.post(
+    "/embedded-exit",
+    name="record_embedded_exit",
+    summary="The merchant left embedded onboarding: re-read the account, as a return does",
+    response_model=OnboardingStatus,
+)
+async def record_embedded_exit(
+    merchant: CurrentMerchant, service: OnboardingServiceDep
+) -> OnboardingStatus:
+    """Call from `ConnectAccountOnboarding`'s `onExit`: what `/connect/return` does for a link
+    (the merchant is no longer a first-timer; a bounded re-read from Stripe), then the status.
+    Never fails on Stripe's account: the cached status comes back either way."""
+    await service.sync_on_return(merchant.id)
+    return await service.status(merchant.id)
+
+
+@config_router.get(
+    "/config",
+    name="get_public_config",
+    summary="What the SPA needs to load Connect.js (no sign-in needed)",
+    response_model=PublicConfig,
+)
+async def get_public_config(settings: SettingsDep, response: Response) -> PublicConfig:
+    response.headers["Cache-Control"] = "no-cache"
+    return PublicConfig(
+        publishable_key=settings.publishable_key,
+        connect_js_url=settings.connect_js_url,
+        onboarding_surface=settings.onboarding_surface,
+    )
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -55,6 +56,20 @@ class InboxEvent(SQLModel, table=True):
     finished_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True, index=True)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NewInboxEvent:
+    """An event to record: plain values (building the ORM model costs more than its insert)."""
+
+    event_id: str
+    type: str
+    account_id: str | None
+    event_created: datetime
+    source: str
+    status: InboxStatus
+    received_at: datetime
+    finished_at: datetime | None
 
 
 class SyncState(SQLModel, table=True):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,14 +18,28 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from gangway.webhooks.models import InboxEvent, InboxStatus, SyncState
+from gangway.webhooks.models import InboxEvent, InboxStatus, NewInboxEvent, SyncState
 
 # At most this many events of one account are taken in one claim (and served by one fetch).
 CLAIM_GROUP_LIMIT = 50
-INSERT_CHUNK = 200
 
 
-async def insert_if_absent(session: AsyncSession, rows: Sequence[InboxEvent]) -> list[str]:
+def _insert_statement(insert: Any) -> Any:
+    table = InboxEvent.__table__  # type: ignore[attr-defined]
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(table.c.event_id)
+    )
+
+
+# Built once per dialect: sent with a list of rows, SQLAlchemy batches them into multi-row
+# INSERTs from one compiled statement ("insertmanyvalues"), where a fresh multi-row
+# ``.values()`` would be compiled for every batch.
+_INSERTS = {"postgresql": _insert_statement(pg_insert), "sqlite": _insert_statement(sqlite_insert)}
+
+
+async def insert_if_absent(session: AsyncSession, rows: Sequence[NewInboxEvent]) -> list[str]:
     """Insert ``rows`` unless their event id is already there; the ids actually inserted."""
     if not rows:
         return []
@@ -38,24 +53,14 @@ async def insert_if_absent(session: AsyncSession, rows: Sequence[InboxEvent]) ->
             "status": row.status,
             "attempts": 0,
             "completions": 0,
-            "next_attempt_at": row.next_attempt_at,
+            "next_attempt_at": row.received_at,
             "received_at": row.received_at,
             "finished_at": row.finished_at,
         }
         for row in rows
     ]
-    insert = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-    inserted: list[str] = []
-    for start in range(0, len(values), INSERT_CHUNK):
-        statement = (
-            insert(InboxEvent)
-            .values(values[start : start + INSERT_CHUNK])
-            .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(col(InboxEvent.event_id))
-        )
-        result = await session.execute(statement)
-        inserted.extend(row[0] for row in result.all())
-    return inserted
+    result = await session.execute(_INSERTS[_dialect(session)], values)
+    return [event_id for (event_id,) in result.all()]
 
 
 def _dialect(session: AsyncSession) -> str:

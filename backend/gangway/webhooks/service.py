@@ -25,7 +25,7 @@ from gangway.ops.metrics import Metrics
 from gangway.stripe_gateway import EventNotification, StripeGateway
 from gangway.stripe_gateway.client import ACCOUNT_EVENT_TYPES
 from gangway.webhooks import repository
-from gangway.webhooks.models import InboxEvent, InboxStatus
+from gangway.webhooks.models import InboxStatus, NewInboxEvent
 
 logger = logging.getLogger("gangway.webhooks")
 
@@ -97,7 +97,7 @@ class WebhookService:
     bell: InboxBell
     metrics: Metrics | None = None
     # Rows waiting for the next group commit, and the task committing them.
-    _pending: list[tuple[InboxEvent, asyncio.Future[bool]]] = field(
+    _pending: list[tuple[NewInboxEvent, asyncio.Future[bool]]] = field(
         default_factory=list, init=False, repr=False
     )
     _committer: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
@@ -135,7 +135,7 @@ class WebhookService:
             self.bell.ring()
         return Received(event_id=notification.id, duplicate=duplicate)
 
-    async def _record(self, row: InboxEvent) -> bool:
+    async def _record(self, row: NewInboxEvent) -> bool:
         """Insert ``row`` in the next group commit; True once committed, False for a duplicate.
 
         Group commit: rows that arrive while a commit is in flight (or within the short
@@ -170,7 +170,7 @@ class WebhookService:
                 if not future.done():
                     future.set_result(first)
 
-    def _row(self, event: EventNotification, *, source: str) -> InboxEvent:
+    def _row(self, event: EventNotification, *, source: str) -> NewInboxEvent:
         return inbox_row(
             event_id=event.id,
             event_type=event.type,
@@ -383,18 +383,17 @@ def inbox_row(
     created: datetime,
     account_id: str | None,
     source: str,
-) -> InboxEvent:
-    """A new inbox row; event types we don't handle are recorded as already ``ignored``."""
+) -> NewInboxEvent:
+    """A new inbox row, due at once; event types we don't handle are recorded as ``ignored``."""
     now = utcnow()
     handled = event_type in HANDLED_TYPES
-    return InboxEvent(
+    return NewInboxEvent(
         event_id=event_id,
         type=event_type,
         account_id=account_id,
         event_created=created,
         source=source,
         status=InboxStatus.pending if handled else InboxStatus.ignored,
-        next_attempt_at=now,
         received_at=now,
         finished_at=None if handled else now,
     )
