@@ -29,6 +29,7 @@ from gangway.onboarding.endpoints import router as onboarding_router
 from gangway.ops.edge import EdgeMiddleware
 from gangway.ops.endpoints import router as ops_router
 from gangway.ops.metrics import Metrics
+from gangway.ops.serve import tune_garbage_collector
 from gangway.webhooks.endpoints import router as webhooks_router
 
 DEFAULT_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
@@ -119,7 +120,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _default_app() -> FastAPI:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings)
+    app = create_app(settings)
+    tune_garbage_collector()
+    return app
 
 
 def __getattr__(name: str) -> FastAPI:

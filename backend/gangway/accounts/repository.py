@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -38,6 +38,16 @@ async def by_stripe_id(
         query = query.with_for_update()  # PostgreSQL: concurrent syncs of one account queue here
     result = await session.execute(query)
     return result.scalars().first()
+
+
+async def set_first_link_at(session: AsyncSession, account_id: int, when: datetime) -> None:
+    """Remember when the account's first link was minted (later links leave it)."""
+    await session.execute(
+        update(ConnectedAccount)
+        .where(col(ConnectedAccount.id) == account_id)
+        .where(col(ConnectedAccount.first_link_at).is_(None))
+        .values(first_link_at=when)
+    )
 
 
 async def requirements(session: AsyncSession, account_id: int) -> list[AccountRequirement]:

@@ -70,9 +70,15 @@ class AccountService:
     settings: Settings
     limiter: RateLimiter
 
-    async def get(self, merchant_id: str) -> ConnectedAccount:
-        async with self.db.read() as session:
+    async def get(
+        self, merchant_id: str, *, session: AsyncSession | None = None
+    ) -> ConnectedAccount:
+        """The merchant's account (in the caller's transaction when ``session`` is given)."""
+        if session is not None:
             account = await repository.by_merchant(session, merchant_id)
+        else:
+            async with self.db.read() as own:
+                account = await repository.by_merchant(own, merchant_id)
         if account is None:
             raise NoAccount("You have no connected account yet; create one first.")
         return account
@@ -260,9 +266,7 @@ class AccountService:
 
     async def note_link_minted(self, session: AsyncSession, account_id: int) -> None:
         """Inside the caller's write: remember when the first link was minted."""
-        account = await repository.by_id(session, account_id)
-        if account is not None and account.first_link_at is None:
-            account.first_link_at = utcnow()
+        await repository.set_first_link_at(session, account_id, utcnow())
 
     async def record_submission(
         self, *, merchant_id: str | None = None, stripe_account_id: str | None = None

@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     inbox_workers: int = 1
     inbox_max_attempts: int = 8
     inbox_poll_seconds: float = 1.0
+    # A delivered event waits this long before a worker takes it, and a worker then takes every
+    # waiting event of that account: a burst about one account is one re-read from Stripe.
+    inbox_batch_window_seconds: float = Field(default=0.25, ge=0)
     # A claimed event is re-claimable once its lease runs out (crash recovery); a live worker
     # renews it every third of a lease, so a short lease means recovery within seconds.
     inbox_lease_seconds: float = Field(default=10.0, gt=0)

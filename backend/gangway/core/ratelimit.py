@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Column, Field, SQLModel, col
 
 from gangway.core.db import Database, UTCDateTime, utcnow
@@ -41,8 +42,13 @@ class Hit:
 class RateLimiter:
     db: Database
 
-    async def hit(self, key: str, limit: int, window: timedelta) -> Hit:
-        """Count one use of ``key``; allowed while the window's count is within ``limit``."""
+    async def hit(
+        self, key: str, limit: int, window: timedelta, *, session: AsyncSession | None = None
+    ) -> Hit:
+        """Count one use of ``key``; allowed while the window's count is within ``limit``.
+
+        In the caller's write transaction when ``session`` is given, else in one of its own.
+        """
         now = sa.literal(utcnow(), UTCDateTime())
         expired = sa.literal(utcnow() - window, UTCDateTime())
         table = RateLimit.__table__  # type: ignore[attr-defined]
@@ -61,8 +67,11 @@ class RateLimiter:
             )
             .returning(table.c.hits, table.c.window_started_at)
         )
-        async with self.db.write() as session:
+        if session is not None:
             count, started = (await session.execute(statement)).one()
+        else:
+            async with self.db.write() as own:
+                count, started = (await own.execute(statement)).one()
         if count <= limit:
             return Hit(allowed=True, count=count, retry_after=0)
         wait = (started + window - utcnow()).total_seconds()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -40,6 +41,14 @@ RETURN_PATH = "/connect/return"
 RATE_WINDOW = timedelta(minutes=1)
 # A stream's session timer fires this long after the session's end, so the end has passed.
 _TIMER_SLACK_SECONDS = 0.01
+# A pseudo-version a stream's own timer sends itself: "re-check the session".
+CHECK_SESSION = -10
+
+
+def _offer(queue: asyncio.Queue[int], item: int) -> None:
+    # A full queue already wakes its reader, which then checks the clock itself.
+    with contextlib.suppress(asyncio.QueueFull):
+        queue.put_nowait(item)
 
 
 class UpdateNotAllowed(Conflict):
@@ -102,21 +111,28 @@ class OnboardingService:
     ) -> OnboardingLink:
         """Mint a link for the merchant's own account. The URL goes back to the caller only.
 
-        A read, an atomic rate-limit hit, the call to Stripe, then one write (the audit row
-        and, for a first link, its time on the account): no transaction is open while Stripe
-        answers, and no burst of concurrent mints gets past the limit.
+        One transaction reads the account and takes an atomic rate-limit hit; then the call to
+        Stripe; then one write (the audit row and, for a first link, its time on the account).
+        No transaction is open while Stripe answers, and no burst of concurrent mints gets
+        past the limit.
         """
-        account = await self.accounts.get(merchant_id)
-        if why := _no_link_reason(account):
-            raise NoLinkCanHelp(why)
-        if request.use_case == "account_update" and account.requirements_collector != "application":
-            raise UpdateNotAllowed(
-                "Stripe collects this account's information through its own dashboard, so "
-                "the platform can't send you to update it here. Use your Stripe dashboard."
+        # The read and the rate-limit hit share one transaction (a refusal rolls both back).
+        async with self.db.write() as session:
+            account = await self.accounts.get(merchant_id, session=session)
+            if why := _no_link_reason(account):
+                raise NoLinkCanHelp(why)
+            if (
+                request.use_case == "account_update"
+                and account.requirements_collector != "application"
+            ):
+                raise UpdateNotAllowed(
+                    "Stripe collects this account's information through its own dashboard, "
+                    "so the platform can't send you to update it here. Use your Stripe "
+                    "dashboard."
+                )
+            hit = await self.limiter.hit(
+                f"links:{merchant_id}", self.settings.links_per_minute, RATE_WINDOW, session=session
             )
-        hit = await self.limiter.hit(
-            f"links:{merchant_id}", self.settings.links_per_minute, RATE_WINDOW
-        )
         if not hit.allowed:
             raise LinkRateLimited(
                 "Too many onboarding links in a minute; wait a moment, then try again.",
@@ -279,26 +295,38 @@ class OnboardingService:
             if first.body.version != last_version:
                 yield first
             sent = (first.body.version, first.body.synced_at)
-            while True:
-                wait = (ends - utcnow()).total_seconds() + _TIMER_SLACK_SECONDS
-                if not self.changes.cacheable:
-                    wait = min(wait, self.settings.stream_session_check_seconds)
-                try:
-                    version: int | None = await asyncio.wait_for(versions.get(), max(wait, 0))
-                except TimeoutError:
-                    version = None
-                if version == DRAIN:
-                    return
-                if version is None or version in (REVOKED, RESYNC):
-                    ends = await session_ends()
-                    if ends is None:
+            # One timer per stream, re-armed only when the session's end is re-read: waiting
+            # for the next version then costs no timer (it is the hot path of a fan-out).
+            timer = self._check_session_at(ends, versions)
+            try:
+                while True:
+                    version = await versions.get()
+                    if version == DRAIN:
                         return
-                    if version != RESYNC:
-                        continue
-                current = await self.status_entry(merchant_id)
-                if version == RESYNC or (current.body.version, current.body.synced_at) != sent:
-                    yield current
-                    sent = (current.body.version, current.body.synced_at)
+                    # (The clock as well: a full queue drops the timer's CHECK_SESSION.)
+                    if version in (CHECK_SESSION, REVOKED, RESYNC) or utcnow() >= ends:
+                        timer.cancel()
+                        ends = await session_ends()
+                        if ends is None:
+                            return
+                        timer = self._check_session_at(ends, versions)
+                        if version in (CHECK_SESSION, REVOKED):
+                            continue
+                    current = await self.status_entry(merchant_id)
+                    changed = (current.body.version, current.body.synced_at) != sent
+                    if version == RESYNC or changed:
+                        yield current
+                        sent = (current.body.version, current.body.synced_at)
+            finally:
+                timer.cancel()
+
+    def _check_session_at(self, ends: datetime, queue: asyncio.Queue[int]) -> asyncio.TimerHandle:
+        """Put ``CHECK_SESSION`` in ``queue`` when the session would end (or, while the feed
+        cannot hear other processes, after ``stream_session_check_seconds`` at the latest)."""
+        wait = (ends - utcnow()).total_seconds() + _TIMER_SLACK_SECONDS
+        if not self.changes.cacheable:
+            wait = min(wait, self.settings.stream_session_check_seconds)
+        return asyncio.get_running_loop().call_later(max(wait, 0), _offer, queue, CHECK_SESSION)
 
     async def sync_now(self, merchant_id: str) -> OnboardingStatus:
         """Re-read from Stripe on the merchant's request, at most once per interval."""

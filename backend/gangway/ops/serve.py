@@ -18,6 +18,7 @@ request id like every other line of the request.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 from typing import Any
 
@@ -29,6 +30,19 @@ from gangway.core.logging import configure_logging
 APP = "gangway.main:app"
 
 logger = logging.getLogger("gangway.serve")
+
+
+# Collect the youngest generation after 10,000 net allocations instead of 700: a server with
+# thousands of open streams holds many long-lived objects, and at the default a fan-out spent a
+# third of its time in the collector.
+GC_THRESHOLDS = (10_000, 20, 100)
+
+
+def tune_garbage_collector() -> None:
+    """Once the app is built: what is alive now (modules, schemas, the SDK) lives as long as the
+    process, so the collector stops scanning it (``gc.freeze``), and collects less often."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def uvicorn_options(settings: Settings, *, host: str, port: int) -> dict[str, Any]:

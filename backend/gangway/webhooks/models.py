@@ -69,6 +69,7 @@ class NewInboxEvent:
     source: str
     status: InboxStatus
     received_at: datetime
+    due_at: datetime
     finished_at: datetime | None
 
 

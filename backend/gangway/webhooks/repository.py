@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +21,7 @@ from sqlmodel import col
 from gangway.webhooks.models import InboxEvent, InboxStatus, NewInboxEvent, SyncState
 
 # At most this many events of one account are taken in one claim (and served by one fetch).
-CLAIM_GROUP_LIMIT = 50
+CLAIM_GROUP_LIMIT = 500
 
 
 def _insert_statement(insert: Any) -> Any:
@@ -53,7 +53,7 @@ async def insert_if_absent(session: AsyncSession, rows: Sequence[NewInboxEvent])
             "status": row.status,
             "attempts": 0,
             "completions": 0,
-            "next_attempt_at": row.received_at,
+            "next_attempt_at": row.due_at,
             "received_at": row.received_at,
             "finished_at": row.finished_at,
         }
@@ -67,7 +67,7 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-def _claimable(now: datetime) -> object:
+def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(
             col(InboxEvent.status) == InboxStatus.pending,
@@ -84,13 +84,14 @@ def _claimable(now: datetime) -> object:
 async def claim(
     session: AsyncSession, *, worker: str, now: datetime, lease_until: datetime
 ) -> list[InboxEvent]:
-    """Claim the oldest due event and every other due event of the same account.
+    """Claim the oldest due event and every other event of the same account that is due or
+    waiting for its first attempt (one re-read from Stripe serves them all).
 
     Returns the claimed rows (already marked ``processing`` for ``worker``), or ``[]``.
     """
     first_query = (
         select(InboxEvent)
-        .where(_claimable(now))  # type: ignore[arg-type]
+        .where(_claimable(now))
         .order_by(col(InboxEvent.next_attempt_at), col(InboxEvent.event_created))
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -104,7 +105,15 @@ async def claim(
             select(InboxEvent)
             .where(col(InboxEvent.account_id) == first.account_id)
             .where(col(InboxEvent.event_id) != first.event_id)
-            .where(_claimable(now))  # type: ignore[arg-type]
+            .where(
+                or_(
+                    _claimable(now),
+                    and_(
+                        col(InboxEvent.status) == InboxStatus.pending,
+                        col(InboxEvent.attempts) == 0,
+                    ),
+                )
+            )
             .order_by(col(InboxEvent.event_created))
             .limit(CLAIM_GROUP_LIMIT - 1)
             .with_for_update(skip_locked=True)

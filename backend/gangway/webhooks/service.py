@@ -181,6 +181,7 @@ class WebhookService:
                 else None
             ),
             source=source,
+            delay_seconds=self.settings.inbox_batch_window_seconds,
         )
 
     def _count_webhook(self, outcome: str) -> None:
@@ -383,6 +384,7 @@ def inbox_row(
     created: datetime,
     account_id: str | None,
     source: str,
+    delay_seconds: float = 0.0,
 ) -> NewInboxEvent:
     """A new inbox row, due at once; event types we don't handle are recorded as ``ignored``."""
     now = utcnow()
@@ -395,6 +397,7 @@ def inbox_row(
         source=source,
         status=InboxStatus.pending if handled else InboxStatus.ignored,
         received_at=now,
+        due_at=now + timedelta(seconds=delay_seconds),
         finished_at=None if handled else now,
     )
 

@@ -77,6 +77,8 @@ class WebhookRuntime:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakeup.wait(), timeout=self.settings.inbox_poll_seconds)
+                # New work: it becomes due after the batch window, with whatever joins it.
+                await asyncio.sleep(self.settings.inbox_batch_window_seconds)
 
     async def _reconcile(self) -> None:
         interval = self.settings.reconcile_interval_seconds
