@@ -577,7 +577,19 @@ def machine() -> str:
                 break
     return (
         f"{os.cpu_count()} cores, {model or platform.machine()}, Python {platform.python_version()}"
+        f", {server()}"
     )
+
+
+def server() -> str:
+    """The server both apps run on: uvicorn picks uvloop and httptools when they are installed."""
+    import importlib.util
+
+    import uvicorn
+
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"uvicorn {uvicorn.__version__} ({loop}, {http})"
 
 
 def table(configs: list[Config]) -> str:
