@@ -10,11 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from gangway.accounts.endpoints import router as accounts_router
-from gangway.auth.dependencies import csrf_protect
 from gangway.auth.endpoints import router as auth_router
 from gangway.container import open_services, run_background
 from gangway.core.config import Settings
@@ -41,12 +40,8 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def _include_api(app: FastAPI, router: APIRouter) -> None:
-    """An ``/api`` router: the session cookie, and the CSRF checks on unsafe methods."""
-    app.include_router(
-        router,
-        dependencies=[Depends(csrf_protect)],
-        responses=problem_responses(400, 401, 403, 413, 415),
-    )
+    """An ``/api`` router (its routes run the CSRF checks on unsafe methods: ``ApiRoute``)."""
+    app.include_router(router, responses=problem_responses(400, 401, 403, 413, 415))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

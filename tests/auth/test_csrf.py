@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from tests.support.api import csrf_token, signup
 
@@ -114,3 +115,23 @@ async def test_login_needs_the_pre_login_token(client: httpx.AsyncClient) -> Non
         "/api/auth/login", json={"email": "a@example.com", "password": "x" * 12}
     )
     assert response.status_code == 403
+
+
+async def test_every_unsafe_api_operation_needs_the_token(
+    client: httpx.AsyncClient, signed_in: str, app: FastAPI
+) -> None:
+    # The CSRF checks ride on each /api router's route class (ApiRoute), not on a router-wide
+    # dependency: a router built without it would let its POSTs through. None may.
+    unsafe = [
+        (method, path)
+        for path, operations in app.openapi()["paths"].items()
+        if path.startswith("/api/")
+        for method in operations
+        if method.upper() in {"POST", "PUT", "PATCH", "DELETE"}
+    ]
+    assert len(unsafe) >= 8
+    for method, path in unsafe:
+        response = await client.request(method.upper(), path, json={})
+        assert response.status_code == 403, (method, path, response.text)
+        assert response.json()["type"].endswith("/csrf-failed"), (method, path)
+    assert await _still_signed_in(client)

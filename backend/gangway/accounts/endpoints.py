@@ -7,10 +7,10 @@ from fastapi import APIRouter, Response, status
 from gangway.accounts.dependencies import AccountServiceDep
 from gangway.accounts.models import ConnectedAccount
 from gangway.accounts.schemas import AccountCreate, AccountPublic, DashboardLink
-from gangway.auth.dependencies import CurrentMerchant
+from gangway.auth.dependencies import ApiRoute, CurrentMerchant
 from gangway.core.errors import problem_responses
 
-router = APIRouter(prefix="/api/account", tags=["account"])
+router = APIRouter(prefix="/api/account", tags=["account"], route_class=ApiRoute)
 
 
 def _public(account: ConnectedAccount) -> AccountPublic:

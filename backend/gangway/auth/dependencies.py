@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
+from fastapi.routing import APIRoute
 
 from gangway.auth.models import Merchant
 from gangway.auth.service import AuthService, LiveSession
@@ -88,6 +90,27 @@ async def csrf_protect(
     expected = session.row.csrf_token if session else pre_sign_in_token(request, settings)
     if not expected or not token or not hmac.compare_digest(token, expected):
         raise CsrfFailed("Missing or wrong X-CSRF-Token; fetch GET /api/auth/session first.")
+
+
+class ApiRoute(APIRoute):
+    """A route under ``/api``: its unsafe methods (POST...) run :func:`csrf_protect` first.
+
+    Every ``/api`` router is built with ``route_class=ApiRoute``. Safe methods (GET) skip the
+    check's dependency altogether, since a cached read is the hottest path there is.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: set[str] | list[str] | None = None,
+        dependencies: Sequence[params.Depends] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if methods and UNSAFE_METHODS.intersection(methods):
+            dependencies = [Depends(csrf_protect), *(dependencies or [])]
+        super().__init__(path, endpoint, methods=methods, dependencies=dependencies, **kwargs)
 
 
 def pre_sign_in_token(request: Request, settings: Settings) -> str | None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from gangway.auth.dependencies import AuthServiceDep, OptionalSessionDep, pre_sign_in_token
+from gangway.auth.dependencies import (
+    ApiRoute,
+    AuthServiceDep,
+    OptionalSessionDep,
+    pre_sign_in_token,
+)
 from gangway.auth.models import AuthSession, Merchant
 from gangway.auth.schemas import LoginRequest, MerchantPublic, SessionPublic, SignupRequest
 from gangway.auth.service import AuthService, IssuedSession, new_csrf_token
@@ -13,7 +18,7 @@ from gangway.core.db import utcnow
 from gangway.core.deps import SettingsDep
 from gangway.core.errors import problem_responses
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=ApiRoute)
 
 
 def _set_cookie(response: Response, settings: Settings, issued: IssuedSession) -> None:
