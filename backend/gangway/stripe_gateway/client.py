@@ -298,13 +298,14 @@ class StripeGateway:
             raise WebhookSignatureInvalid("The signature's timestamp is missing or in the future.")
         for secret in secrets:
             try:
-                self._client.parse_event_notification(
+                # The SDK's check "before storing them for later processing": the body is
+                # parsed once, below, into our strict model (not also into SDK objects).
+                stripe.WebhookSignature.verify_header(
                     raw_body, signature_header, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
                 )
             except stripe.SignatureVerificationError:
                 continue
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                # AttributeError: the SDK assumes a JSON object (a signed ``[]`` reached it).
+            except ValueError as exc:  # not UTF-8
                 raise WebhookSignatureInvalid("The notification body is malformed.") from exc
             try:
                 return EventNotification.model_validate_json(raw_body)

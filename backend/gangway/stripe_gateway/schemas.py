@@ -171,6 +171,12 @@ class RelatedObject(_StrictJson):
     url: str | None = None
 
 
+class NotifiedObject(RelatedObject):
+    """A notification's ``related_object``: ``url`` is always there (null or a path)."""
+
+    url: str | None
+
+
 class EventNotification(_StrictJson):
     """A verified thin event notification: identifiers only, no state.
 
@@ -178,11 +184,11 @@ class EventNotification(_StrictJson):
     """
 
     id: str = Field(max_length=255)
-    object: Literal["v2.core.event"] = "v2.core.event"
+    object: Literal["v2.core.event"]
     type: str = Field(max_length=120)
     created: datetime
     livemode: bool = False
-    related_object: RelatedObject | None = None
+    related_object: NotifiedObject | None = None
 
 
 class EventRecord(_Loose):
