@@ -1,0 +1,60 @@
+"""The inbox batch window: a delivered event waits a moment for others about its account, and
+one claim takes every waiting event of that account (one re-read from Stripe serves them all)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from gangway.core.db import Database, create_engine, utcnow
+from gangway.webhooks import repository
+from gangway.webhooks.models import NewInboxEvent
+from gangway.webhooks.service import inbox_row
+from tests.support.api import make_client
+from tests.support.database import TestDatabase
+from tests.support.settings import BffFactory
+from tests.support.webhooks import deliver, inbox, notification
+
+UPDATED = "v2.core.account[requirements].updated"
+
+
+def _event(event_id: str, account_id: str, due_in: float) -> NewInboxEvent:
+    return inbox_row(
+        event_id=event_id,
+        event_type=UPDATED,
+        created=utcnow(),
+        account_id=account_id,
+        source="webhook",
+        delay_seconds=due_in,
+    )
+
+
+async def test_a_claim_takes_the_waiting_events_of_its_account(migrated_db: TestDatabase) -> None:
+    db = Database(create_engine(migrated_db.url, schema=migrated_db.schema))
+    try:
+        async with db.write() as session:
+            await repository.insert_if_absent(
+                session,
+                [
+                    _event("evt_due", "acct_one", 0),
+                    _event("evt_waiting", "acct_one", 60),
+                    _event("evt_other_account", "acct_two", 60),
+                ],
+            )
+        now = utcnow()
+        lease = now + timedelta(seconds=10)
+        async with db.write() as session:
+            claimed = await repository.claim(session, worker="w", now=now, lease_until=lease)
+        assert sorted(row.event_id for row in claimed) == ["evt_due", "evt_waiting"]
+        async with db.write() as session:
+            # The other account's event is still inside its window: nothing is due.
+            assert await repository.claim(session, worker="w", now=now, lease_until=lease) == []
+    finally:
+        await db.dispose()
+
+
+async def test_a_delivered_event_is_due_after_the_window(make_bff: BffFactory) -> None:
+    bff = await make_bff(inbox_workers=0, inbox_batch_window_seconds=30)
+    async with make_client(bff) as stripe_side:
+        assert (await deliver(stripe_side, notification("acct_any"))).status_code == 200
+    (row,) = await inbox(bff.state.services.db)
+    assert row.next_attempt_at - row.received_at == timedelta(seconds=30)
