@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 
 /**
  * When a re-render removes the element that had keyboard focus (a form replaced by the next
@@ -21,7 +21,9 @@ export function useFocusRescue(...targetIds: string[]): void {
     };
   }, []);
 
-  useEffect(() => {
+  // A layout effect: focus is back in the same commit that removed its element, before anyone
+  // (a screen reader, a keypress, a test) can find it on <body>.
+  useLayoutEffect(() => {
     const active = document.activeElement;
     const lost = active === null || active === document.body;
     const last = lastFocused.current;

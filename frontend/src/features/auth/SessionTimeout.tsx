@@ -16,7 +16,7 @@
  *   `next` back here.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { onAuthenticatedActivity, serverClockOffset, serverNow } from '../../api/client';
 import { Button } from '../../components/Button';
 import { sessionKey, useSession } from './queries';
@@ -120,8 +120,10 @@ export function SessionTimeout() {
   const visible = left !== null && left <= WARN_BEFORE_MS && !(absolute && dismissedAt === expiresAt);
 
   // Into the dialog when it opens (and onto its new button if it changes); back when it closes.
+  // A layout effect, so focus moves in the same commit that shows the dialog: a passive effect
+  // can run a frame later, after a screen reader (or a test) has already looked.
   const returnFocus = useRef<Element | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (visible) {
       returnFocus.current ??= document.activeElement;
       document.getElementById(buttonId)?.focus();
