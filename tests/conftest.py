@@ -32,6 +32,7 @@ from tests.support.emulator_server import EmulatorHandle, running_emulator
 from tests.support.settings import (
     BASE_URL,
     FAST_ARGON2,
+    SHORT_BATCH_WINDOW,
     AppFactory,
     BffFactory,
     SettingsFactory,
@@ -89,6 +90,7 @@ def make_settings(migrated_db: TestDatabase) -> SettingsFactory:
             "public_base_url": BASE_URL,
             "log_format": "console",
             **FAST_ARGON2,
+            **SHORT_BATCH_WINDOW,
             **overrides,
         }
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

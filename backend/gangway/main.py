@@ -70,6 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        telemetry={
+            "tracing": settings.opentelemetry,
+            "metrics": settings.opentelemetry,
+            "logs": settings.opentelemetry,
+        },
         openapi_tags=[
             {"name": "auth", "description": "Sign-up, sign-in and the session."},
             {"name": "account", "description": "Your connected Stripe account."},

@@ -31,6 +31,7 @@ async def test_database_errors_log_no_parameters(
     row = {"email": secret_email, "business_name": "A", "password_hash": secret_hash}
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
+    saved_levels = _library_levels()
     try:
         for fmt in ("console", "json"):
             configure_logging("DEBUG", fmt)
@@ -44,11 +45,40 @@ async def test_database_errors_log_no_parameters(
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
+        _restore(saved_levels)
     logged = capsys.readouterr().err
     assert "db.error" in logged
     assert "IntegrityError" in logged
     assert secret_email not in logged
     assert secret_hash not in logged
+
+
+def _library_levels() -> dict[str, int]:
+    return {name: logging.getLogger(name).level for name in ("httpx", "aiosqlite")}
+
+
+def _restore(levels: dict[str, int]) -> None:
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def test_httpx_request_lines_stay_out_of_the_logs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Stripe gateway logs each call once (``stripe.request``, without its URL); httpx's own
+    INFO line about every request it sends would repeat it, URL and all, on every re-read."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    saved_levels = _library_levels()
+    try:
+        configure_logging("INFO", "json")
+        logging.getLogger("httpx").info('HTTP Request: GET https://api.stripe.com/v2/x "200 OK"')
+        logging.getLogger("httpx").warning("httpx.trouble")
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        _restore(saved_levels)
+    logged = capsys.readouterr().err
+    assert "httpx.trouble" in logged
+    assert "HTTP Request" not in logged
 
 
 async def test_expired_sessions_and_spent_windows_are_swept(

@@ -139,6 +139,8 @@ async def test_one_event_is_followed_from_receipt_to_fan_out_by_its_id(
     assert trail[0]["request_id"] == "stripe-delivery-0001"
     # The worker's lines are not the request's: no request id leaks into background work.
     assert all("request_id" not in line for line in trail[1:])
+    # The worker's re-read from Stripe is logged by the gateway, with the events' ids.
+    assert "stripe.request" in names
     # Nothing secret in any line: not the signing secret, not the API key.
     text = json.dumps(json_logs)
     assert SECRET not in text

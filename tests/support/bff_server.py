@@ -25,6 +25,7 @@ from gangway.core.config import Settings
 from gangway.main import create_app
 from tests.support.database import TestDatabase
 from tests.support.net import reserve_socket
+from tests.support.settings import SHORT_BATCH_WINDOW
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -99,6 +100,9 @@ def bff_env(db: TestDatabase, **settings: Any) -> dict[str, str]:
             "GANGWAY_ARGON2_MEMORY_KIB": "1024",
             "GANGWAY_ARGON2_TIME_COST": "1",
             "GANGWAY_ARGON2_PARALLELISM": "1",
+            "GANGWAY_INBOX_BATCH_WINDOW_SECONDS": str(
+                SHORT_BATCH_WINDOW["inbox_batch_window_seconds"]
+            ),
         }
     )
     if db.schema:

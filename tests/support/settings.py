@@ -16,6 +16,9 @@ FAST_ARGON2: dict[str, Any] = {
     "argon2_time_cost": 1,
     "argon2_parallelism": 1,
 }
+# Test-only inbox batch window: tests that wait for a processed webhook would otherwise sit out
+# the production 0.25 s. The window itself is pinned by tests/webhooks/test_batching.py.
+SHORT_BATCH_WINDOW: dict[str, Any] = {"inbox_batch_window_seconds": 0.02}
 
 #: ``make_settings`` / ``bff_settings``: keyword arguments override Settings fields.
 SettingsFactory = Callable[..., Settings]

@@ -17,7 +17,7 @@ from gangway.core.config import Settings
 from gangway.core.db import Database
 from gangway.webhooks.models import InboxEvent
 from tests.support.polling import eventually
-from tests.support.settings import SettingsFactory
+from tests.support.settings import SHORT_BATCH_WINDOW, SettingsFactory
 
 SECRET = "whsec_test_primary_0123456789abcdef"
 OTHER_SECRET = "whsec_test_rolled_fedcba9876543210"
@@ -31,6 +31,7 @@ FAST_INBOX: dict[str, Any] = {
     "inbox_retry_base_seconds": 0.05,
     "inbox_lease_seconds": 10.0,
     "reconcile_interval_seconds": 0,
+    **SHORT_BATCH_WINDOW,
 }
 
 

@@ -47,6 +47,8 @@ async def set_first_link_at(session: AsyncSession, account_id: int, when: dateti
         .where(col(ConnectedAccount.id) == account_id)
         .where(col(ConnectedAccount.first_link_at).is_(None))
         .values(first_link_at=when)
+        # No ORM object of this row is held here: nothing for SQLAlchemy to synchronize.
+        .execution_options(synchronize_session=False)
     )
 
 

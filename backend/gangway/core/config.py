@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
     # Bearer token for GET /metrics; unset, /metrics answers only requests from loopback.
     metrics_token: SecretStr | None = None
+    # FastAPI's native OpenTelemetry (traces, metrics and logs to the global providers). Off:
+    # Gangway exports Prometheus metrics and JSON logs, and the check costs every request a few
+    # per cent even with no provider installed. Turn on when an OpenTelemetry SDK is set up.
+    opentelemetry: bool = False
     # --- serving (`python -m gangway.ops.serve`, the image's command; see gangway/ops/serve.py)
     workers: int = Field(default=1, ge=1)
     trusted_proxies: str = ""  # addresses/CIDRs whose X-Forwarded-For/-Proto are believed

@@ -178,3 +178,6 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     root.setLevel(level.upper())
     # aiosqlite logs every statement with its parameters at DEBUG: never let those through.
     logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
+    # httpx logs every request it sends (a URL, which redaction would blank) at INFO: the
+    # Stripe gateway's own ``stripe.request`` line says more, and says it once.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))

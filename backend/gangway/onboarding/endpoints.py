@@ -9,7 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from gangway.auth.dependencies import ApiRoute, AuthServiceDep, CurrentMerchant, OptionalSessionDep
+from gangway.auth.dependencies import (
+    ApiRoute,
+    AuthServiceDep,
+    CurrentMerchant,
+    OptionalSessionDep,
+    current_merchant,
+)
 from gangway.core.deps import SettingsDep
 from gangway.core.errors import problem_responses
 from gangway.onboarding.dependencies import OnboardingServiceDep
@@ -46,12 +52,11 @@ _IF_NONE_MATCH = {
     responses={304: {"description": "Not modified (matches If-None-Match)"}},
     openapi_extra={"parameters": [_IF_NONE_MATCH]},
 )
-async def get_onboarding_status(
-    request: Request, merchant: CurrentMerchant
-) -> OnboardingStatus | Response:
+async def get_onboarding_status(request: Request) -> OnboardingStatus | Response:
     """Read from the database only, never from Stripe. Supports `ETag` / `If-None-Match`."""
-    # The hottest read: the service and the header straight from the request, with no
-    # dependency or parameter for FastAPI to solve.
+    # The hottest read: the merchant, the service and the header straight from the request,
+    # with no dependency or parameter for FastAPI to solve.
+    merchant = await current_merchant(request)
     service: OnboardingService = request.app.state.services.onboarding
     if_none_match = request.headers.get("if-none-match")
     entry = await service.status_entry(merchant.id)

@@ -9,7 +9,7 @@ can neither inject text into the logs nor pass a secret through them.
 
 from __future__ import annotations
 
-import os
+import random
 import re
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -18,7 +18,9 @@ _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")
 
 
 def new_request_id() -> str:
-    return os.urandom(16).hex()
+    """128 random bits in hex. Unique, not secret: ``random`` instead of ``os.urandom`` spares
+    a system call on every request (Python reseeds ``random`` in a forked worker)."""
+    return f"{random.getrandbits(128):032x}"
 
 
 def accepted_request_id(value: str | None) -> str | None:

@@ -73,6 +73,21 @@ class NewInboxEvent:
     finished_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimedEvent:
+    """An event a worker has just claimed: what processing it needs, as plain values.
+
+    A claim can hold hundreds of events; ORM objects for them would cost the event loop more
+    than the statements do.
+    """
+
+    event_id: str
+    type: str
+    account_id: str | None
+    attempts: int
+    event_created: datetime
+
+
 class SyncState(SQLModel, table=True):
     """Named reconciler state: the event catch-up cursor and a lease so one sweep runs at once."""
 

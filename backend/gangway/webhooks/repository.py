@@ -18,7 +18,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from gangway.webhooks.models import InboxEvent, InboxStatus, NewInboxEvent, SyncState
+from gangway.webhooks.models import (
+    ClaimedEvent,
+    InboxEvent,
+    InboxStatus,
+    NewInboxEvent,
+    SyncState,
+)
 
 # At most this many events of one account are taken in one claim (and served by one fetch).
 CLAIM_GROUP_LIMIT = 500
@@ -83,26 +89,27 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 async def claim(
     session: AsyncSession, *, worker: str, now: datetime, lease_until: datetime
-) -> list[InboxEvent]:
+) -> list[ClaimedEvent]:
     """Claim the oldest due event and every other event of the same account that is due or
     waiting for its first attempt (one re-read from Stripe serves them all).
 
-    Returns the claimed rows (already marked ``processing`` for ``worker``), or ``[]``.
+    Returns the claimed events (already marked ``processing`` for ``worker``), oldest first,
+    or ``[]``.
     """
     first_query = (
-        select(InboxEvent)
+        select(col(InboxEvent.event_id), col(InboxEvent.account_id))
         .where(_claimable(now))
         .order_by(col(InboxEvent.next_attempt_at), col(InboxEvent.event_created))
         .limit(1)
         .with_for_update(skip_locked=True)
     )
-    first = (await session.execute(first_query)).scalars().first()
+    first = (await session.execute(first_query)).first()
     if first is None:
         return []
-    claimed = [first]
+    event_ids = [first.event_id]
     if first.account_id is not None:
         group_query = (
-            select(InboxEvent)
+            select(col(InboxEvent.event_id))
             .where(col(InboxEvent.account_id) == first.account_id)
             .where(col(InboxEvent.event_id) != first.event_id)
             .where(
@@ -118,21 +125,76 @@ async def claim(
             .limit(CLAIM_GROUP_LIMIT - 1)
             .with_for_update(skip_locked=True)
         )
-        claimed.extend((await session.execute(group_query)).scalars().all())
+        event_ids.extend((await session.scalars(group_query)).all())
     # One UPDATE, counting the attempt in SQL: a second claim of a row could not hide.
-    result = await session.scalars(
+    result = await session.execute(
         update(InboxEvent)
-        .where(col(InboxEvent.event_id).in_([row.event_id for row in claimed]))
+        .where(col(InboxEvent.event_id).in_(event_ids))
         .values(
             status=InboxStatus.processing,
             locked_by=worker,
             locked_until=lease_until,
             attempts=col(InboxEvent.attempts) + 1,
         )
-        .returning(InboxEvent),
-        execution_options={"populate_existing": True},
+        .returning(
+            col(InboxEvent.event_id),
+            col(InboxEvent.type),
+            col(InboxEvent.account_id),
+            col(InboxEvent.attempts),
+            col(InboxEvent.event_created),
+        )
+        .execution_options(synchronize_session=False)
     )
-    return sorted(result.all(), key=lambda row: row.event_created)
+    return sorted((ClaimedEvent(*row) for row in result), key=lambda e: e.event_created)
+
+
+async def finish(
+    session: AsyncSession, event_ids: Sequence[str], worker: str, outcome: str, now: datetime
+) -> int:
+    """Mark ``worker``'s claimed events finished (``done`` or ``ignored``); how many it still held.
+
+    An event whose lease ran out and was claimed again is left to its new worker.
+    """
+    result = await session.execute(
+        _held(update(InboxEvent), event_ids, worker)
+        .values(
+            status=outcome,
+            completions=col(InboxEvent.completions) + 1,
+            finished_at=now,
+            locked_by=None,
+            locked_until=None,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def dead_letter(
+    session: AsyncSession, event_ids: Sequence[str], now: datetime, error: str
+) -> None:
+    """Give up on these events: they stay, ``dead``, until an operator replays them."""
+    await session.execute(
+        update(InboxEvent)
+        .where(col(InboxEvent.event_id).in_(list(event_ids)))
+        .values(
+            status=InboxStatus.dead,
+            finished_at=now,
+            locked_by=None,
+            locked_until=None,
+            last_error=error,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _held(statement: Any, event_ids: Sequence[str], worker: str) -> Any:
+    """``statement`` narrowed to the events among ``event_ids`` that ``worker`` still holds."""
+    return (
+        statement.where(col(InboxEvent.event_id).in_(list(event_ids)))
+        .where(col(InboxEvent.status) == InboxStatus.processing)
+        .where(col(InboxEvent.locked_by) == worker)
+    )
 
 
 async def renew(
@@ -140,24 +202,14 @@ async def renew(
 ) -> int:
     """Extend ``worker``'s lease on its claimed rows (a heartbeat); how many it still holds."""
     result = await session.execute(
-        update(InboxEvent)
-        .where(col(InboxEvent.event_id).in_(list(event_ids)))
-        .where(col(InboxEvent.locked_by) == worker)
-        .where(col(InboxEvent.status) == InboxStatus.processing)
-        .values(locked_until=lease_until)
+        _held(update(InboxEvent), event_ids, worker).values(locked_until=lease_until)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def owned(session: AsyncSession, event_ids: Sequence[str], worker: str) -> list[InboxEvent]:
     """The rows among ``event_ids`` that ``worker`` still holds (its lease was not taken over)."""
-    result = await session.execute(
-        select(InboxEvent)
-        .where(col(InboxEvent.event_id).in_(event_ids))
-        .where(col(InboxEvent.status) == InboxStatus.processing)
-        .where(col(InboxEvent.locked_by) == worker)
-        .with_for_update()
-    )
+    result = await session.execute(_held(select(InboxEvent), event_ids, worker).with_for_update())
     return list(result.scalars().all())
 
 

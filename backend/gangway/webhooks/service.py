@@ -235,17 +235,20 @@ class WebhookService:
         now = utcnow()
         lease_until = now + timedelta(seconds=self.settings.inbox_lease_seconds)
         async with self.db.write() as session:
-            rows = await repository.claim(session, worker=worker, now=now, lease_until=lease_until)
+            claimed = await repository.claim(
+                session, worker=worker, now=now, lease_until=lease_until
+            )
             # A claim whose lease keeps running out (a process dying on this event every
             # time) must not loop forever either.
-            poisoned = [r for r in rows if r.attempts > self.settings.inbox_max_attempts]
-            for row in poisoned:
-                row.status = InboxStatus.dead
-                row.finished_at = now
-                row.locked_by = None
-                row.locked_until = None
-                row.last_error = "LeaseExpired: no attempt finished within its lease"
-            rows = [r for r in rows if r.status == InboxStatus.processing]
+            poisoned = [e for e in claimed if e.attempts > self.settings.inbox_max_attempts]
+            if poisoned:
+                await repository.dead_letter(
+                    session,
+                    [e.event_id for e in poisoned],
+                    now,
+                    "LeaseExpired: no attempt finished within its lease",
+                )
+            rows = [e for e in claimed if e.attempts <= self.settings.inbox_max_attempts]
             claim = (
                 Claim(
                     worker=worker,
@@ -305,22 +308,15 @@ class WebhookService:
     async def _finish(self, claim: Claim, outcome: str) -> None:
         now = utcnow()
         async with self.db.write() as session:
-            rows = await repository.owned(session, claim.event_ids, claim.worker)
-            for row in rows:
-                row.status = outcome
-                row.completions += 1
-                row.finished_at = now
-                row.locked_by = None
-                row.locked_until = None
-                row.last_error = None
-        lost = len(claim.event_ids) - len(rows)
+            finished = await repository.finish(session, claim.event_ids, claim.worker, outcome, now)
+        lost = len(claim.event_ids) - finished
         if lost:
             # Only possible if an attempt outlived its lease; the event was re-claimed.
             logger.warning(
                 "webhooks.inbox.lease_lost", extra={"event_ids": claim.event_ids, "lost": lost}
             )
         if self.metrics:
-            self.metrics.inbox_processed.labels(outcome).inc(len(rows))
+            self.metrics.inbox_processed.labels(outcome).inc(finished)
 
     async def _fail(self, claim: Claim, exc: BaseException) -> None:
         now = utcnow()

@@ -1,9 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { ApiError } from '../../api/client';
 import { Button } from '../../components/Button';
 import { ErrorWithWait } from '../../components/RetryWait';
-import { useCountdown } from '../../components/useCountdown';
-import { useLastError } from '../../components/useLastError';
+import { useLeaveForStripe } from '../../components/useLeaveForStripe';
 import { useDashboardLink } from './queries';
 
 export function dashboardErrorMessage(error: unknown): string {
@@ -26,53 +25,18 @@ interface DashboardButtonProps {
 /** "Open Stripe dashboard" for Express accounts: a single-use login link, followed at once. */
 export function DashboardButton({ go = (url) => window.location.assign(url) }: DashboardButtonProps) {
   const errorId = useId();
-  const [leaving, setLeaving] = useState(false);
-  const [retryAt, setRetryAt] = useState<number | null>(null);
-  const secondsLeft = useCountdown(retryAt);
-  const inFlight = useRef(false);
-  const mutation = useDashboardLink({
-    onSuccess: (link) => {
-      setLeaving(true);
-      // Followed at once, kept nowhere.
-      go(link.url);
-    },
-    onError: (error) => {
-      inFlight.current = false;
-      if (error instanceof ApiError && (error.status === 429 || error.status === 503) && error.retryAfter) {
-        setRetryAt(Date.now() + error.retryAfter * 1000);
-      }
-    },
-  });
-  const { reset } = mutation;
-  // Back from the dashboard restores this page from the bfcache: the button works again.
-  useEffect(() => {
-    const onPageShow = (event: PageTransitionEvent) => {
-      if (event.persisted) {
-        inFlight.current = false;
-        setLeaving(false);
-        reset();
-      }
-    };
-    window.addEventListener('pageshow', onPageShow);
-    return () => {
-      window.removeEventListener('pageshow', onPageShow);
-    };
-  }, [reset]);
-  const error = useLastError(mutation.error, mutation.isSuccess || mutation.isIdle);
-  const pending = mutation.isPending || leaving;
+  // Followed at once, kept nowhere.
+  const { start, pending, waiting, retryAt, error } = useLeaveForStripe(useDashboardLink(), { go });
   return (
     <div className="dashboard-action">
       <Button
         variant="secondary"
         pending={pending}
         pendingLabel="Opening Stripe…"
-        disabled={pending || secondsLeft > 0}
+        disabled={pending || waiting}
         aria-describedby={error ? errorId : undefined}
         onClick={() => {
-          if (inFlight.current) return;
-          inFlight.current = true;
-          setRetryAt(null);
-          mutation.mutate();
+          start();
         }}
       >
         Open Stripe dashboard

@@ -5,7 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, createDashboardLink, getAccount, getPublicConfig, recordEmbeddedExit } from '../../api/client';
-import type { DashboardLink, OnboardingStatus } from '../../api/types';
+import type { OnboardingStatus } from '../../api/types';
 import { applyStatus, invalidateStatus } from '../onboarding/queries';
 
 export const configKey = ['config'] as const;
@@ -34,24 +34,15 @@ export function useEmbeddedExit() {
   });
 }
 
-interface DashboardLinkCallbacks {
-  onSuccess?: (link: DashboardLink) => void;
-  onError?: (error: Error) => void;
-}
-
 /** A single-use Express dashboard login link. A 404 or 409 means our account view is stale. */
-export function useDashboardLink(callbacks: DashboardLinkCallbacks = {}) {
+export function useDashboardLink() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: createDashboardLink,
-    onSuccess: (link) => {
-      callbacks.onSuccess?.(link);
-    },
     onError: (error) => {
       if (error instanceof ApiError && (error.status === 404 || error.status === 409)) {
         void queryClient.invalidateQueries({ queryKey: accountKey });
       }
-      callbacks.onError?.(error);
     },
   });
 }

@@ -58,6 +58,30 @@ describe('PrimaryAction', () => {
     expect(stored).not.toContain('connect.example');
   });
 
+  it('is usable again, with no departure to confirm, when Back restores the page from the bfcache', async () => {
+    mockFetch(() => jsonResponse(201, { url: 'https://connect.example/setup/abc', expires_at: '2027-03-03T10:05:00Z', use_case: 'account_onboarding' }));
+    const go = vi.fn();
+    renderWithProviders(<PrimaryAction action={nextAction('continue', 'Continue onboarding')} version={3} go={go} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Continue onboarding' }));
+    await waitFor(() => {
+      expect(go).toHaveBeenCalledTimes(1);
+    });
+    // Left for Stripe: busy until the page unloads, with the departure remembered.
+    expect(screen.getByRole('button', { name: 'Opening Stripe…' })).toHaveAttribute('aria-busy', 'true');
+    expect(sessionStorage.getItem('gangway.onboarding.departure')).toContain('"version":3');
+
+    act(() => {
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    });
+    const again = await screen.findByRole('button', { name: 'Continue onboarding' });
+    expect(again).toBeEnabled();
+    expect(sessionStorage.getItem('gangway.onboarding.departure')).toBeNull();
+    await userEvent.click(again);
+    await waitFor(() => {
+      expect(go).toHaveBeenCalledTimes(2);
+    });
+  });
+
   it('on 429 asks the merchant to wait, counting down outside the alert, and keeps the button unavailable meanwhile', async () => {
     mockFetch(() =>
       jsonResponse(429, { type: 'https://gangway.dev/problems/rate-limited', title: 'Too Many Requests', status: 429 }, { 'Retry-After': '30' }),

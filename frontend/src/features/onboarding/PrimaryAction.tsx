@@ -1,10 +1,9 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { ApiError } from '../../api/client';
 import type { NextAction } from '../../api/types';
 import { Button } from '../../components/Button';
 import { ErrorWithWait } from '../../components/RetryWait';
-import { useCountdown } from '../../components/useCountdown';
-import { useLastError } from '../../components/useLastError';
+import { useLeaveForStripe } from '../../components/useLeaveForStripe';
 import { clearDeparture, markDeparture } from './departure';
 import { useCreateOnboardingLink } from './queries';
 
@@ -44,52 +43,14 @@ export function PrimaryAction({
   quiet = false,
 }: PrimaryActionProps) {
   const errorId = useId();
-  const [leaving, setLeaving] = useState(false);
-  const [retryAt, setRetryAt] = useState<number | null>(null);
-  const secondsLeft = useCountdown(retryAt);
-  // Set synchronously on the first click, before React re-renders the button as busy, so a
-  // double click mints one link and only one Stripe page enters the history.
-  const inFlight = useRef(false);
-
-  const mutation = useCreateOnboardingLink({
-    onMutate: () => {
-      setRetryAt(null);
-    },
-    onSuccess: (link) => {
-      setLeaving(true);
+  const { start, pending, waiting, retryAt, error } = useLeaveForStripe(useCreateOnboardingLink(), {
+    go,
+    onLeave: () => {
       markDeparture(version);
-      go(link.url);
     },
-    onError: (error) => {
-      inFlight.current = false;
-      if (error instanceof ApiError && (error.status === 429 || error.status === 503) && error.retryAfter) {
-        setRetryAt(Date.now() + error.retryAfter * 1000);
-      }
-    },
+    // Back without going through /connect/return: there is no return to confirm.
+    onBack: clearDeparture,
   });
-
-  const { reset } = mutation;
-  // Coming back with the browser's Back button restores this page from the bfcache.
-  useEffect(() => {
-    const onPageShow = (event: PageTransitionEvent) => {
-      if (event.persisted) {
-        // Back without going through /connect/return: there is no return to confirm.
-        clearDeparture();
-        inFlight.current = false;
-        setLeaving(false);
-        reset();
-      }
-    };
-    window.addEventListener('pageshow', onPageShow);
-    return () => {
-      window.removeEventListener('pageshow', onPageShow);
-    };
-  }, [reset]);
-
-  const pending = mutation.isPending || leaving;
-  const waiting = secondsLeft > 0;
-  // Kept while the merchant tries again, so the alert is not unmounted and re-announced.
-  const error = useLastError(mutation.error, mutation.isSuccess || mutation.isIdle);
   const showError = error !== null;
 
   return (
@@ -102,9 +63,7 @@ export function PrimaryAction({
         disabled={pending || waiting}
         aria-describedby={showError ? errorId : undefined}
         onClick={() => {
-          if (inFlight.current) return;
-          inFlight.current = true;
-          mutation.mutate({
+          start({
             use_case: action.use_case,
             collect: action.collect,
             future_requirements: action.future_requirements,

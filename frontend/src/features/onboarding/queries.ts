@@ -11,7 +11,7 @@ import {
   getOnboardingStatus,
   syncOnboardingStatus,
 } from '../../api/client';
-import type { AccountCreateBody, LinkCreateBody, OnboardingLink, OnboardingStatus } from '../../api/types';
+import type { AccountCreateBody, LinkCreateBody, OnboardingStatus } from '../../api/types';
 
 /** Everything this feature caches; forget it all when the session ends. */
 export const onboardingKey = ['onboarding'] as const;
@@ -60,28 +60,15 @@ export function useCreateAccount() {
   });
 }
 
-interface LinkCallbacks {
-  onMutate?: () => void;
-  onSuccess?: (link: OnboardingLink) => void;
-  onError?: (error: Error) => void;
-}
-
 /** Mint an Account Link. A 404 or 409 means our status is out of date, so it is refetched. */
-export function useCreateOnboardingLink(callbacks: LinkCallbacks = {}) {
+export function useCreateOnboardingLink() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: LinkCreateBody) => createOnboardingLink(body),
-    onMutate: () => {
-      callbacks.onMutate?.();
-    },
-    onSuccess: (link) => {
-      callbacks.onSuccess?.(link);
-    },
     onError: (error) => {
       if (error instanceof ApiError && (error.status === 404 || error.status === 409)) {
         void invalidateStatus(queryClient);
       }
-      callbacks.onError?.(error);
     },
   });
 }
