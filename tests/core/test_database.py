@@ -60,6 +60,41 @@ async def test_sqlite_writes_begin_immediate(tmp_path: Path) -> None:
     assert begins == ["BEGIN IMMEDIATE", "BEGIN"]
 
 
+@pytest.mark.sqlite_only
+async def test_sqlite_writers_of_one_process_queue_before_taking_a_connection(
+    tmp_path: Path,
+) -> None:
+    """A second writer waits for its turn in the process, not in SQLite's busy handler (which
+    sleeps in steps of up to 100 ms): it holds no connection until the first has committed."""
+    db = Database(create_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"))
+    pool = db.engine.sync_engine.pool
+    opened, release = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with db.write() as session:
+            await session.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+            opened.set()
+            await release.wait()
+
+    async def second() -> None:
+        async with db.write() as session:
+            await session.execute(sa.text("INSERT INTO t VALUES (2)"))
+
+    try:
+        writing = asyncio.create_task(first())
+        await opened.wait()
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.1)
+        assert not waiting.done()
+        assert pool.checkedout() == 1  # type: ignore[attr-defined]
+        release.set()
+        await asyncio.gather(writing, waiting)
+        async with db.read() as session:
+            assert (await session.execute(sa.text("SELECT x FROM t"))).scalars().all() == [2]
+    finally:
+        await db.dispose()
+
+
 async def test_a_failed_write_rolls_back(settings: Settings) -> None:
     db = Database.from_settings(settings)
     insert = sa.text(

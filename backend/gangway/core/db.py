@@ -7,6 +7,7 @@ no transaction is ever held open across a network call. On SQLite, ``write()`` b
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -115,6 +116,10 @@ class Database:
         )
         self._table_watchers: list[tuple[frozenset[str], Callable[[], None]]] = []
         self._observe_writes()
+        # SQLite has one writer at a time. Queued here, the next writer of this process starts
+        # as soon as the last one commits; queued in SQLite's busy handler, it sleeps in steps
+        # of up to 100 ms (a webhook's p99 went from 31 ms to 85 ms beside the inbox worker).
+        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -134,8 +139,30 @@ class Database:
         :meth:`on_write`), so this write does not empty them.
         """
         sessions = self._announced_sessions if announced else self._write_sessions
-        async with sessions() as session, session.begin():
+        async with self._writer_turn(), sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def _writer_turn(self) -> AsyncIterator[None]:
+        """On SQLite, this process's turn to write; on PostgreSQL, nothing to wait for.
+
+        A wait longer than the busy timeout goes ahead without its turn, so SQLite's own busy
+        handling decides, as it would with no queue.
+        """
+        lock = self._sqlite_writer
+        if lock is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+                await lock.acquire()
+        except TimeoutError:
+            yield
+            return
+        try:
+            yield
+        finally:
+            lock.release()
 
     def on_write(self, tables: set[str], forget: Callable[[], None]) -> None:
         """Call ``forget`` when a write to any of ``tables`` that was not ``announced`` commits.
