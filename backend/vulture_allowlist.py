@@ -6,6 +6,8 @@ Each entry says who reads the name.
 
 # ruff: noqa: B018
 
+import logging
+
 from vulture.whitelist_utils import Whitelist
 
 from gangway.accounts.models import ConnectedAccount
@@ -44,3 +46,8 @@ InboxEvent.last_error
 SyncState.swept_at
 # Part of Stripe's typed requirement entry; parsed so the snapshot mirrors Stripe's shape.
 RequirementEntry.requested_reasons
+# The logging module's own switches, read by logging.Logger when it makes a record.
+logging._srcfile
+logging.logThreads
+logging.logProcesses
+logging.logMultiprocessing
