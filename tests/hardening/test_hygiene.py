@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,8 +20,29 @@ from tests.support.api import signup
 from tests.support.webhooks import SECRET, deliver, notification
 
 
+@pytest.fixture
+def gangway_logging() -> Iterator[Callable[[str, str], None]]:
+    """``configure_logging`` for one test; the process's logging is put back as it was after."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    libraries = {name: logging.getLogger(name).level for name in ("httpx", "aiosqlite")}
+    switches = {
+        name: getattr(logging, name)
+        for name in ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing")
+    }
+    yield configure_logging
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, library_level in libraries.items():
+        logging.getLogger(name).setLevel(library_level)
+    for name, value in switches.items():
+        setattr(logging, name, value)
+
+
 async def test_database_errors_log_no_parameters(
-    app: FastAPI, capsys: pytest.CaptureFixture[str]
+    app: FastAPI,
+    capsys: pytest.CaptureFixture[str],
+    gangway_logging: Callable[[str, str], None],
 ) -> None:
     """Provoke a database error and log it through Gangway's own logging, at DEBUG: no email
     and no password hash in what reaches the log, in either format."""
@@ -29,23 +50,15 @@ async def test_database_errors_log_no_parameters(
     secret_email = "leak-check@example.com"
     secret_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2VjcmV0$c2VjcmV0"
     row = {"email": secret_email, "business_name": "A", "password_hash": secret_hash}
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    saved_levels = _library_levels()
-    try:
-        for fmt in ("console", "json"):
-            configure_logging("DEBUG", fmt)
+    for fmt in ("console", "json"):
+        gangway_logging("DEBUG", fmt)
+        async with services.db.write() as session:
+            session.add(Merchant(**{**row, "email": f"{fmt}-{secret_email}"}))
+        with pytest.raises(sa.exc.IntegrityError) as raised:
             async with services.db.write() as session:
                 session.add(Merchant(**{**row, "email": f"{fmt}-{secret_email}"}))
-            with pytest.raises(sa.exc.IntegrityError) as raised:
-                async with services.db.write() as session:
-                    session.add(Merchant(**{**row, "email": f"{fmt}-{secret_email}"}))
-            logging.getLogger("gangway.test").exception("db.error", exc_info=raised.value)
-            assert "hide_parameters" in str(raised.value)
-    finally:
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
-        _restore(saved_levels)
+        logging.getLogger("gangway.test").exception("db.error", exc_info=raised.value)
+        assert "hide_parameters" in str(raised.value)
     logged = capsys.readouterr().err
     assert "db.error" in logged
     assert "IntegrityError" in logged
@@ -53,29 +66,14 @@ async def test_database_errors_log_no_parameters(
     assert secret_hash not in logged
 
 
-def _library_levels() -> dict[str, int]:
-    return {name: logging.getLogger(name).level for name in ("httpx", "aiosqlite")}
-
-
-def _restore(levels: dict[str, int]) -> None:
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-
-
-def test_httpx_request_lines_stay_out_of_the_logs(capsys: pytest.CaptureFixture[str]) -> None:
+def test_httpx_request_lines_stay_out_of_the_logs(
+    capsys: pytest.CaptureFixture[str], gangway_logging: Callable[[str, str], None]
+) -> None:
     """The Stripe gateway logs each call once (``stripe.request``, without its URL); httpx's own
     INFO line about every request it sends would repeat it, URL and all, on every re-read."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    saved_levels = _library_levels()
-    try:
-        configure_logging("INFO", "json")
-        logging.getLogger("httpx").info('HTTP Request: GET https://api.stripe.com/v2/x "200 OK"')
-        logging.getLogger("httpx").warning("httpx.trouble")
-    finally:
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
-        _restore(saved_levels)
+    gangway_logging("INFO", "json")
+    logging.getLogger("httpx").info('HTTP Request: GET https://api.stripe.com/v2/x "200 OK"')
+    logging.getLogger("httpx").warning("httpx.trouble")
     logged = capsys.readouterr().err
     assert "httpx.trouble" in logged
     assert "HTTP Request" not in logged
