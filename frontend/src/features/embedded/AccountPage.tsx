@@ -4,8 +4,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { ApiError, getOnboardingStatus } from '../../api/client';
 import type { AccountPublic } from '../../api/types';
-import { Alert } from '../../components/Alert';
-import { Button } from '../../components/Button';
+import { LoadError } from '../../components/LoadError';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useFocusRescue } from '../../components/useFocusRescue';
 import { useLastError } from '../../components/useLastError';
@@ -121,22 +120,14 @@ export function AccountPage() {
     );
   } else if (loadError) {
     body = (
-      <div className="load-error">
-        <Alert tone="error" title="We couldn't load your account">
-          <p>{loadError.message}</p>
-        </Alert>
-        <Button
-          variant="secondary"
-          className="btn-sm"
-          pending={account.isFetching}
-          pendingLabel="Trying again…"
-          onClick={() => {
-            void account.refetch();
-          }}
-        >
-          Try again
-        </Button>
-      </div>
+      <LoadError
+        title="We couldn't load your account"
+        error={loadError}
+        retrying={account.isFetching}
+        onRetry={() => {
+          void account.refetch();
+        }}
+      />
     );
   } else {
     body = (

@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router';
 import type { OnboardingStatus } from '../../api/types';
 import { Alert } from '../../components/Alert';
 import { Button } from '../../components/Button';
+import { LoadError } from '../../components/LoadError';
 import { useDocumentTitle } from '../../components/useDocumentTitle';
 import { useFocusRescue } from '../../components/useFocusRescue';
 import { useLastError } from '../../components/useLastError';
@@ -203,22 +204,14 @@ export function DashboardPage() {
     body = <CheckingWithStripe />;
   } else if (!data && loadError) {
     body = (
-      <div className="load-error">
-        <Alert tone="error" title="We couldn't load your onboarding status">
-          <p>{loadError.message}</p>
-        </Alert>
-        <Button
-          variant="secondary"
-          className="btn-sm"
-          pending={status.isFetching}
-          pendingLabel="Trying again…"
-          onClick={() => {
-            void status.refetch();
-          }}
-        >
-          Try again
-        </Button>
-      </div>
+      <LoadError
+        title="We couldn't load your onboarding status"
+        error={loadError}
+        retrying={status.isFetching}
+        onRetry={() => {
+          void status.refetch();
+        }}
+      />
     );
   } else if (!data) {
     body = <CheckingWithStripe />;
