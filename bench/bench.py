@@ -308,16 +308,21 @@ async def open_streams(port: int, cookie: str, count: int) -> list[Stream]:
     return streams
 
 
+def signed_in(url: str, merchant: Merchant) -> httpx.AsyncClient:
+    """A client of the BFF as ``merchant``, able to POST (session cookie and CSRF token)."""
+    return httpx.AsyncClient(
+        base_url=url,
+        cookies={"gangway_session": merchant.cookie},
+        headers={"Sec-Fetch-Site": "same-origin", "X-CSRF-Token": merchant.csrf},
+        timeout=30,
+    )
+
+
 async def fanout(url: str, port: int, merchant: Merchant, streams: int, rounds: int) -> list[float]:
     opened = await open_streams(port, merchant.cookie, streams)
     samples: list[float] = []
     try:
-        async with httpx.AsyncClient(
-            base_url=url,
-            cookies={"gangway_session": merchant.cookie},
-            headers={"Sec-Fetch-Site": "same-origin", "X-CSRF-Token": merchant.csrf},
-            timeout=30,
-        ) as client:
+        async with signed_in(url, merchant) as client:
             for _ in range(rounds):
                 waits = [asyncio.create_task(s.next_status()) for s in opened]
                 began = time.perf_counter()
@@ -374,12 +379,7 @@ async def minting(url: str, emulator_url: str, merchant: Merchant, count: int) -
     }
     bff_ms: list[float] = []
     direct_ms: list[float] = []
-    async with httpx.AsyncClient(
-        base_url=url,
-        cookies={"gangway_session": merchant.cookie},
-        headers={"Sec-Fetch-Site": "same-origin", "X-CSRF-Token": merchant.csrf},
-        timeout=30,
-    ) as client:
+    async with signed_in(url, merchant) as client:
         for _ in range(10):  # warm both paths
             (await client.post("/api/onboarding/links", json={})).raise_for_status()
             await sdk.v2.core.account_links.create_async(params)  # type: ignore[arg-type]
