@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +29,29 @@ class RateLimit(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=400)
     hits: int = 0
     window_started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+def _hit_statement(insert: Any) -> Any:
+    """Count one use of ``:key``: a new window at 1 if the last one started before ``:expired``."""
+    table = RateLimit.__table__  # type: ignore[attr-defined]
+    now = sa.bindparam("now", type_=UTCDateTime())
+    fresh = table.c.window_started_at <= sa.bindparam("expired", type_=UTCDateTime())
+    return (
+        insert(table)
+        .values(key=sa.bindparam("key"), hits=1, window_started_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "hits": sa.case((fresh, 1), else_=table.c.hits + 1),
+                "window_started_at": sa.case((fresh, now), else_=table.c.window_started_at),
+            },
+        )
+        .returning(table.c.hits, table.c.window_started_at)
+    )
+
+
+# Built once per dialect (this runs on every sign-in attempt and every minted link).
+_HITS = {"postgresql": _hit_statement(pg_insert), "sqlite": _hit_statement(sqlite_insert)}
 
 
 @dataclass(frozen=True)
@@ -49,29 +73,14 @@ class RateLimiter:
 
         In the caller's write transaction when ``session`` is given, else in one of its own.
         """
-        now = sa.literal(utcnow(), UTCDateTime())
-        expired = sa.literal(utcnow() - window, UTCDateTime())
-        table = RateLimit.__table__  # type: ignore[attr-defined]
-        dialect = self.db.engine.dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        fresh = table.c.window_started_at <= expired
-        statement = (
-            insert(table)
-            .values(key=key, hits=1, window_started_at=utcnow())
-            .on_conflict_do_update(
-                index_elements=[table.c.key],
-                set_={
-                    "hits": sa.case((fresh, 1), else_=table.c.hits + 1),
-                    "window_started_at": sa.case((fresh, now), else_=table.c.window_started_at),
-                },
-            )
-            .returning(table.c.hits, table.c.window_started_at)
-        )
+        now = utcnow()
+        statement = _HITS[self.db.engine.dialect.name]
+        values = {"key": key, "now": now, "expired": now - window}
         if session is not None:
-            count, started = (await session.execute(statement)).one()
+            count, started = (await session.execute(statement, values)).one()
         else:
             async with self.db.write() as own:
-                count, started = (await own.execute(statement)).one()
+                count, started = (await own.execute(statement, values)).one()
         if count <= limit:
             return Hit(allowed=True, count=count, retry_after=0)
         wait = (started + window - utcnow()).total_seconds()

@@ -161,7 +161,8 @@ class OnboardingService:
                     expires_at=link.expires_at,
                 )
             )
-            await self.accounts.note_link_minted(session, account.id)
+            if account.first_link_at is None:  # a later link leaves it: one statement fewer
+                await self.accounts.note_link_minted(session, account.id)
         logger.info(
             "onboarding.link.minted",
             extra={
