@@ -87,7 +87,7 @@ openapi: setup ## Regenerate openapi.json and the SPA's typed client
 	@if [ -f $(FRONTEND)/package.json ]; then $(MAKE) --no-print-directory $(FRONTEND)/node_modules/.installed && cd $(FRONTEND) && npm run --silent generate; fi
 
 test-python: setup ## Every Python test on SQLite
-	$(PY) -m pytest -q
+	env -u GANGWAY_TEST_POSTGRES_URL $(PY) -m pytest -q
 
 test-postgres: setup ## Every database test on PostgreSQL (needs GANGWAY_TEST_POSTGRES_URL)
 	@test -n "$$GANGWAY_TEST_POSTGRES_URL" || { echo "GANGWAY_TEST_POSTGRES_URL is not set"; exit 1; }
