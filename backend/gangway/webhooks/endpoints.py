@@ -40,6 +40,12 @@ _THIN_EVENT_SCHEMA: dict[str, Any] = {
 }
 
 
+# Stripe's deliveries are the busiest route: the answer is one of these two bodies, encoded
+# once, with nothing for FastAPI to validate or serialize.
+_FIRST = WebhookAck(duplicate=False).model_dump_json().encode()
+_DUPLICATE = WebhookAck(duplicate=True).model_dump_json().encode()
+
+
 @router.post(
     "/stripe",
     name="receive_stripe_webhook",
@@ -67,14 +73,8 @@ async def receive_stripe_webhook(request: Request, service: WebhookServiceDep) -
     acknowledged; the account is re-read from Stripe later, by an inbox worker. A bad or
     missing signature, a timestamp more than five minutes off, or a malformed body is a 400
     and nothing is stored."""
-    # Stripe's deliveries are the busiest route: the answer is one of two bodies encoded
-    # once, with nothing for FastAPI to validate or serialize.
     # The raw bytes, exactly as signed; the header is read here rather than declared as a
     # parameter, so a missing one is the signature check's 400 and never a validation 422.
     raw_body = await request.body()
     received = await service.receive(raw_body, request.headers.get("stripe-signature"))
     return Response(_DUPLICATE if received.duplicate else _FIRST, media_type="application/json")
-
-
-_FIRST = WebhookAck(duplicate=False).model_dump_json().encode()
-_DUPLICATE = WebhookAck(duplicate=True).model_dump_json().encode()
