@@ -88,6 +88,26 @@ async def test_thirty_concurrent_wrong_passwords_check_at_most_the_limit(
     assert again.status_code == 429
 
 
+async def test_thirty_concurrent_attempts_on_thirty_emails_check_at_most_the_ip_limit(
+    app_factory: AppFactory, make_settings: SettingsFactory, unique_email: Callable[[], str]
+) -> None:
+    app = await app_factory(make_settings(login_max_failures_per_ip=5))
+    clients = [await _fresh_client(app) for _ in range(30)]
+    try:
+        responses = await asyncio.gather(
+            *[
+                post(c, "/api/auth/login", {"email": unique_email(), "password": "wrong " * 4})
+                for c in clients
+            ]
+        )
+    finally:
+        for c in clients:
+            await c.aclose()
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(401) == 5, statuses
+    assert statuses.count(429) == 25, statuses
+
+
 async def test_a_successful_sign_in_gives_its_reservation_back(
     app_factory: AppFactory, make_settings: SettingsFactory, unique_email: Callable[[], str]
 ) -> None:

@@ -237,16 +237,22 @@ class AuthService:
     async def _reserve(
         self, keys: list[tuple[str, int]], window: timedelta, refusal: GangwayError
     ) -> None:
-        """Reserve one use of every key, or none: raise ``refusal`` if any is used up."""
-        hits = [(key, await self.limiter.hit(key, limit, window)) for key, limit in keys]
-        refused = [hit for _, hit in hits if not hit.allowed]
-        if not refused:
-            return
-        for key, hit in hits:
+        """Reserve one use of every key, in order, or none: raise ``refusal`` at the first used up.
+
+        A refused attempt stops there and gives back what it had reserved, so it never touches
+        the later keys: thirty attempts on one email refused by the email's allowance cannot
+        crowd the IP's count and refuse the few the email's allowance lets through.
+        """
+        reserved: list[str] = []
+        for key, limit in keys:
+            hit = await self.limiter.hit(key, limit, window)
             if hit.allowed:
-                await self.limiter.release(key)
-        refusal.retry_after = max(hit.retry_after for hit in refused)
-        logger.warning(
-            "auth.throttled", extra={"slug": refusal.slug, "retry_after": refusal.retry_after}
-        )
-        raise refusal
+                reserved.append(key)
+                continue
+            for held in reserved:
+                await self.limiter.release(held)
+            refusal.retry_after = hit.retry_after
+            logger.warning(
+                "auth.throttled", extra={"slug": refusal.slug, "retry_after": refusal.retry_after}
+            )
+            raise refusal
