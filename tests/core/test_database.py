@@ -1,4 +1,5 @@
-"""The database layer: SQLite pragmas, BEGIN IMMEDIATE, and concurrent writers."""
+"""The database layer: SQLite pragmas, BEGIN IMMEDIATE, concurrent writers, and PostgreSQL
+connections checked after idling."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from gangway.core.config import Settings
 from gangway.core.db import Database, create_engine
 from tests.support.api import STRONG_PASSWORD, csrf_token, make_client
+from tests.support.database import POSTGRES_URL
 
 
 @pytest.mark.sqlite_only
@@ -139,3 +141,51 @@ async def test_fifty_concurrent_signups_all_land(
     async with app.state.services.db.read() as session:
         count = (await session.execute(sa.text("SELECT count(*) FROM merchants"))).scalar_one()
     assert count == 50
+
+
+# --- PostgreSQL: a pooled connection is checked only after it has idled
+
+
+async def _backend_pid(db: Database) -> int:
+    async with db.read() as session:
+        return int((await session.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+@pytest.mark.postgres_only
+async def test_a_pooled_connection_that_died_while_idle_is_replaced_before_use() -> None:
+    assert POSTGRES_URL is not None
+    db = Database(create_engine(POSTGRES_URL, ping_after_idle=0.05))
+    killer = Database(create_engine(POSTGRES_URL))
+    try:
+        first = await _backend_pid(db)
+        async with killer.write() as session:  # what a server restart does to it
+            await session.execute(sa.text(f"SELECT pg_terminate_backend({first})"))
+        await asyncio.sleep(0.2)
+        assert await _backend_pid(db) != first  # no error reached the caller
+    finally:
+        await db.dispose()
+        await killer.dispose()
+
+
+@pytest.mark.postgres_only
+async def test_a_connection_used_a_moment_ago_is_not_pinged() -> None:
+    assert POSTGRES_URL is not None
+    db = Database(create_engine(POSTGRES_URL, ping_after_idle=0.3))
+    dialect = db.engine.sync_engine.dialect
+    pings: list[object] = []
+    real_ping = dialect.do_ping
+
+    def counting_ping(dbapi_conn: Any) -> bool:
+        pings.append(dbapi_conn)
+        return real_ping(dbapi_conn)
+
+    dialect.do_ping = counting_ping  # type: ignore[method-assign]
+    try:
+        for _ in range(5):
+            await _backend_pid(db)
+        assert pings == []
+        await asyncio.sleep(0.4)
+        await _backend_pid(db)
+        assert len(pings) == 1
+    finally:
+        await db.dispose()

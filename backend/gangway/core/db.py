@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,11 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 # changed); every other write to a watched table empties the caches that read that table.
 ANNOUNCED = "gangway_announced"
 _TOUCHED = "gangway_touched_tables"
+_IDLE_SINCE = "gangway_idle_since"
+_ALONE = "gangway_alone"
+# A pooled PostgreSQL connection idle longer than this is checked before use (see
+# _ping_after_idle).
+PING_AFTER_IDLE_SECONDS = 1.0
 _DML_TABLE = re.compile(
     r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(?:\w+\"?\.\"?)?(\w+)",
     re.IGNORECASE,
@@ -78,11 +84,47 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        immediate = conn.get_execution_options().get("gangway_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(_ALONE):  # the statement is its own transaction (Database.run_alone)
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("gangway_write") else "BEGIN")
 
 
-def create_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> AsyncEngine:
+def _ping_after_idle(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Check a pooled connection on checkout only when it has sat idle for ``idle_seconds``.
+
+    SQLAlchemy's ``pool_pre_ping`` checks every checkout, and asyncpg's ping is three round
+    trips (BEGIN, a no-op, ROLLBACK): 0.7 ms on every transaction here. A connection used a
+    moment ago is alive unless the server went away in that moment; then the failing
+    statement invalidates the pool and the next checkout connects afresh (HikariCP's
+    ``aliveBypassWindowMs`` makes the same trade).
+    """
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool, "checkin")
+    def _rest(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _check(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # any failure: the pool discards it and connects again
+            raise sa.exc.DisconnectionError("connection failed its check after idling") from exc
+
+
+def create_engine(
+    url: str,
+    *,
+    schema: str | None = None,
+    ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
+    **kwargs: Any,
+) -> AsyncEngine:
     """Create the async engine for ``url`` with the dialect's settings applied.
 
     ``schema`` (PostgreSQL only) puts Gangway's tables in that schema via ``search_path``.
@@ -91,15 +133,15 @@ def create_engine(url: str, *, schema: str | None = None, **kwargs: Any) -> Asyn
     connect_args = kwargs.setdefault("connect_args", {})
     if is_sqlite:
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
-    else:
-        kwargs.setdefault("pool_pre_ping", True)
-        if schema:
-            connect_args.setdefault("server_settings", {})["search_path"] = schema
+    elif schema:
+        connect_args.setdefault("server_settings", {})["search_path"] = schema
     # Parameters stay out of error messages and tracebacks: they hold emails and password hashes.
     kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         _configure_sqlite(engine)
+    else:
+        _ping_after_idle(engine, ping_after_idle)
     return engine
 
 
@@ -114,12 +156,18 @@ class Database:
         self._announced_sessions = async_sessionmaker(
             write_engine.execution_options(**{ANNOUNCED: True}), expire_on_commit=False
         )
+        # One statement that the database commits as it runs: no BEGIN on SQLite (the driver
+        # is in autocommit mode, see _configure_sqlite), asyncpg's autocommit on PostgreSQL.
+        sqlite = engine.dialect.name == "sqlite"
+        self._alone = write_engine.execution_options(
+            **({_ALONE: True} if sqlite else {"isolation_level": "AUTOCOMMIT"})
+        )
         self._table_watchers: list[tuple[frozenset[str], Callable[[], None]]] = []
         self._observe_writes()
         # SQLite has one writer at a time. Queued here, the next writer of this process starts
         # as soon as the last one commits; queued in SQLite's busy handler, it sleeps in steps
         # of up to 100 ms (a webhook's p99 went from 31 ms to 85 ms beside the inbox worker).
-        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._sqlite_writer = asyncio.Lock() if sqlite else None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -141,6 +189,21 @@ class Database:
         sessions = self._announced_sessions if announced else self._write_sessions
         async with self._writer_turn(), sessions() as session, session.begin():
             yield session
+
+    async def run_alone(
+        self, statement: sa.Executable, params: dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Run one write statement as its own transaction; its rows, if it returns any.
+
+        One round trip where ``write()`` takes three (BEGIN, the statement, COMMIT): for a
+        statement that is atomic by itself (an upsert, an insert) and that nothing else has to
+        commit with. Caches are told of it as of any write.
+        """
+        async with self._writer_turn(), self._alone.connect() as conn:
+            result = await conn.execute(statement, params)
+            rows = [tuple(row) for row in result] if result.returns_rows else []
+            await conn.commit()  # a no-op for the database; it tells the cache watchers
+        return rows
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:

@@ -71,7 +71,8 @@ class RateLimiter:
     ) -> Hit:
         """Count one use of ``key``; allowed while the window's count is within ``limit``.
 
-        In the caller's write transaction when ``session`` is given, else in one of its own.
+        In the caller's write transaction when ``session`` is given, else on its own (the
+        upsert is atomic by itself).
         """
         now = utcnow()
         statement = _HITS[self.db.engine.dialect.name]
@@ -79,8 +80,7 @@ class RateLimiter:
         if session is not None:
             count, started = (await session.execute(statement, values)).one()
         else:
-            async with self.db.write() as own:
-                count, started = (await own.execute(statement, values)).one()
+            [(count, started)] = await self.db.run_alone(statement, values)
         if count <= limit:
             return Hit(allowed=True, count=count, retry_after=0)
         wait = (started + window - utcnow()).total_seconds()
@@ -88,16 +88,14 @@ class RateLimiter:
 
     async def release(self, key: str) -> None:
         """Give back one use of ``key`` (it was reserved but did not count)."""
-        async with self.db.write() as session:
-            await session.execute(
-                sa.update(RateLimit)
-                .where(col(RateLimit.key) == key, col(RateLimit.hits) > 0)
-                .values(hits=col(RateLimit.hits) - 1)
-            )
+        await self.db.run_alone(
+            sa.update(RateLimit)
+            .where(col(RateLimit.key) == key, col(RateLimit.hits) > 0)
+            .values(hits=col(RateLimit.hits) - 1)
+        )
 
     async def reset(self, key: str) -> None:
-        async with self.db.write() as session:
-            await session.execute(sa.delete(RateLimit).where(col(RateLimit.key) == key))
+        await self.db.run_alone(sa.delete(RateLimit).where(col(RateLimit.key) == key))
 
     async def sweep(self, older_than: timedelta) -> int:
         """Forget keys whose window started before ``older_than`` ago; how many."""

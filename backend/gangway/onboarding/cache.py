@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from gangway.accounts.models import ConnectedAccount
 from gangway.changes import ChangeFeed
 from gangway.onboarding.schemas import OnboardingStatus
 
@@ -24,11 +25,19 @@ class StatusEntry:
     body: OnboardingStatus
     json: str
     etag: str
+    account: ConnectedAccount | None
+    """The account row the status was built from (read-only: it is shared). Minting decides
+    from it, so a link is refused or allowed on the facts the merchant's page shows."""
 
     @classmethod
-    def of(cls, body: OnboardingStatus) -> StatusEntry:
+    def of(cls, body: OnboardingStatus, account: ConnectedAccount | None) -> StatusEntry:
         synced = int(body.synced_at.timestamp() * 1000) if body.synced_at else 0
-        return cls(body=body, json=body.model_dump_json(), etag=f'"v{body.version}-{synced}"')
+        return cls(
+            body=body,
+            json=body.model_dump_json(),
+            etag=f'"v{body.version}-{synced}"',
+            account=account,
+        )
 
 
 class StatusCache:
@@ -43,11 +52,11 @@ class StatusCache:
         changes.on_status_change(self.forget)
 
     async def get(
-        self, merchant_id: str, load: Callable[[], Awaitable[OnboardingStatus]]
+        self, merchant_id: str, load: Callable[[], Awaitable[StatusEntry]]
     ) -> StatusEntry:
         """The cached entry, or one loaded by ``load`` (shared by concurrent callers)."""
         if not self._changes.cacheable:
-            return StatusEntry.of(await load())
+            return await load()
         while (entry := self._entries.get(merchant_id)) is None:
             pending = self._loading.get(merchant_id)
             if pending is None:
@@ -58,13 +67,13 @@ class StatusCache:
         return entry
 
     async def _load(
-        self, merchant_id: str, load: Callable[[], Awaitable[OnboardingStatus]]
+        self, merchant_id: str, load: Callable[[], Awaitable[StatusEntry]]
     ) -> StatusEntry:
         marker = (self._epoch, self._versions.get(merchant_id, 0))
         future: asyncio.Future[StatusEntry] = asyncio.get_running_loop().create_future()
         self._loading[merchant_id] = future
         try:
-            entry = StatusEntry.of(await load())
+            entry = await load()
         except asyncio.CancelledError:
             future.cancel()
             raise

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -18,3 +20,11 @@ async def latest_link(session: AsyncSession, merchant_id: str) -> LinkAudit | No
         .limit(1)
     )
     return result.scalars().first()
+
+
+# Built once: every minted link runs it, with a row of LinkAudit's columns as its parameters.
+INSERT_LINK = insert(LinkAudit)
+
+
+async def add_link(session: AsyncSession, row: dict[str, Any]) -> None:
+    await session.execute(INSERT_LINK, row)

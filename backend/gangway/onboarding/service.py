@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from gangway.accounts.models import ConnectedAccount
-from gangway.accounts.service import AccountService
+from gangway.accounts.service import AccountService, NoAccount
 from gangway.accounts.state import OnboardingState
 from gangway.changes import DRAIN, RESYNC, REVOKED, ChangeFeed
 from gangway.core.config import Settings
@@ -20,7 +20,6 @@ from gangway.core.errors import Conflict, GangwayError, TooManyRequests
 from gangway.core.ratelimit import RateLimiter
 from gangway.onboarding import repository
 from gangway.onboarding.cache import StatusCache, StatusEntry
-from gangway.onboarding.models import LinkAudit
 from gangway.onboarding.schemas import (
     CollectionOptions,
     EmbeddedComponent,
@@ -111,28 +110,24 @@ class OnboardingService:
     ) -> OnboardingLink:
         """Mint a link for the merchant's own account. The URL goes back to the caller only.
 
-        One transaction reads the account and takes an atomic rate-limit hit; then the call to
-        Stripe; then one write (the audit row and, for a first link, its time on the account).
-        No transaction is open while Stripe answers, and no burst of concurrent mints gets
-        past the limit.
+        The account comes from the status cache (the facts the merchant's page shows); then an
+        atomic rate-limit hit, the call to Stripe, and the audit row. No transaction is open
+        while Stripe answers, and no burst of concurrent mints gets past the limit.
         """
-        # The read and the rate-limit hit share one transaction (a refusal rolls both back).
-        async with self.db.write() as session:
-            account = await self.accounts.get(merchant_id, session=session)
-            if why := _no_link_reason(account):
-                raise NoLinkCanHelp(why)
-            if (
-                request.use_case == "account_update"
-                and account.requirements_collector != "application"
-            ):
-                raise UpdateNotAllowed(
-                    "Stripe collects this account's information through its own dashboard, "
-                    "so the platform can't send you to update it here. Use your Stripe "
-                    "dashboard."
-                )
-            hit = await self.limiter.hit(
-                f"links:{merchant_id}", self.settings.links_per_minute, RATE_WINDOW, session=session
+        account = (await self.status_entry(merchant_id)).account
+        if account is None:
+            raise NoAccount("You have no connected account yet; create one first.")
+        if why := _no_link_reason(account):
+            raise NoLinkCanHelp(why)
+        if request.use_case == "account_update" and account.requirements_collector != "application":
+            raise UpdateNotAllowed(
+                "Stripe collects this account's information through its own dashboard, "
+                "so the platform can't send you to update it here. Use your Stripe "
+                "dashboard."
             )
+        hit = await self.limiter.hit(
+            f"links:{merchant_id}", self.settings.links_per_minute, RATE_WINDOW
+        )
         if not hit.allowed:
             raise LinkRateLimited(
                 "Too many onboarding links in a minute; wait a moment, then try again.",
@@ -148,21 +143,23 @@ class OnboardingService:
             refresh_url=self.settings.public_url(REFRESH_PATH),
             return_url=self.settings.public_url(RETURN_PATH),
         )
-        assert account.id is not None
-        async with self.db.write() as session:
-            session.add(
-                LinkAudit(
-                    merchant_id=merchant_id,
-                    stripe_account_id=account.stripe_account_id,
-                    use_case=request.use_case,
-                    collect=collect,
-                    future_requirements=future,
-                    source=source,
-                    expires_at=link.expires_at,
-                )
-            )
-            if account.first_link_at is None:  # a later link leaves it: one statement fewer
+        audit = {
+            "merchant_id": merchant_id,
+            "stripe_account_id": account.stripe_account_id,
+            "use_case": request.use_case,
+            "collect": collect,
+            "future_requirements": future,
+            "source": source,
+            "created_at": utcnow(),
+            "expires_at": link.expires_at,
+        }
+        if account.first_link_at is None:
+            assert account.id is not None
+            async with self.db.write() as session:
+                await repository.add_link(session, audit)
                 await self.accounts.note_link_minted(session, account.id)
+        else:  # every later link: the audit row alone, one round trip
+            await self.db.run_alone(repository.INSERT_LINK, audit)
         logger.info(
             "onboarding.link.minted",
             extra={
@@ -265,11 +262,14 @@ class OnboardingService:
         """The cached status with its JSON and ETag, serialized once for every reader."""
         return await self.cache.get(merchant_id, lambda: self._read_status(merchant_id))
 
-    async def _read_status(self, merchant_id: str) -> OnboardingStatus:
+    async def _read_status(self, merchant_id: str) -> StatusEntry:
         cached = await self.accounts.cached(merchant_id)
         if cached is None:
-            return empty_status(self.settings)
-        return build_status(cached.account, cached.requirements, cached.capabilities, self.settings)
+            return StatusEntry.of(empty_status(self.settings), None)
+        status = build_status(
+            cached.account, cached.requirements, cached.capabilities, self.settings
+        )
+        return StatusEntry.of(status, cached.account)
 
     async def watch(
         self,
