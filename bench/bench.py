@@ -633,6 +633,11 @@ def table(configs: list[Config]) -> str:
 
     row("bare FastAPI `GET`, req/s", "-", lambda c: f"{cell(c, 'bare_get', 'rate'):,.0f}")
     row(
+        "bare FastAPI `GET` p50 / p99, ms (the machine's own floor)",
+        "-",
+        lambda c: f"{cell(c, 'bare_get', 'p50_ms')} / {cell(c, 'bare_get', 'p99_ms')}",
+    )
+    row(
         "status read (valid session), req/s (x bare)",
         "≥ 0.5x",
         lambda c: f"{cell(c, 'status', 'rate'):,.0f} ({cell(c, 'status', 'ratio')}x)",
@@ -648,6 +653,11 @@ def table(configs: list[Config]) -> str:
         lambda c: f"{cell(c, 'healthz', 'rate'):,.0f} ({cell(c, 'healthz', 'ratio')}x)",
     )
     row("bare FastAPI `POST`, req/s", "-", lambda c: f"{cell(c, 'bare_post', 'rate'):,.0f}")
+    row(
+        "bare FastAPI `POST` p50 / p99, ms",
+        "-",
+        lambda c: f"{cell(c, 'bare_post', 'p50_ms')} / {cell(c, 'bare_post', 'p99_ms')}",
+    )
     row(
         "webhook acknowledgements, /s",
         "≥ 1,500",
