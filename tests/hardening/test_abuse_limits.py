@@ -58,6 +58,22 @@ async def _fresh_client(app: FastAPI) -> httpx.AsyncClient:
     return client
 
 
+async def _all_at_once(app: FastAPI, path: str, bodies: list[dict[str, Any]]) -> list[int]:
+    """POST each body from its own fresh client, all at once; the statuses, sorted."""
+    clients = [await _fresh_client(app) for _ in bodies]
+    try:
+        responses = await asyncio.gather(
+            *[post(c, path, body) for c, body in zip(clients, bodies, strict=True)]
+        )
+    finally:
+        for c in clients:
+            await c.aclose()
+    for r in responses:
+        if r.status_code == 429:
+            assert int(r.headers["retry-after"]) >= 1
+    return sorted(r.status_code for r in responses)
+
+
 async def test_thirty_concurrent_wrong_passwords_check_at_most_the_limit(
     app_factory: AppFactory, make_settings: SettingsFactory, unique_email: Callable[[], str]
 ) -> None:
@@ -65,21 +81,10 @@ async def test_thirty_concurrent_wrong_passwords_check_at_most_the_limit(
     email = unique_email()
     async with make_client(app) as owner:
         await signup(owner, email)
-    clients = [await _fresh_client(app) for _ in range(30)]
-    try:
-        responses = await asyncio.gather(
-            *[
-                post(c, "/api/auth/login", {"email": email, "password": "wrong " * 4})
-                for c in clients
-            ]
-        )
-    finally:
-        for c in clients:
-            await c.aclose()
-    statuses = sorted(r.status_code for r in responses)
+    wrong = {"email": email, "password": "wrong " * 4}
+    statuses = await _all_at_once(app, "/api/auth/login", [wrong] * 30)
     assert statuses.count(401) == 5, statuses  # checked
     assert statuses.count(429) == 25, statuses  # refused before any check
-    assert all(int(r.headers["retry-after"]) >= 1 for r in responses if r.status_code == 429)
     # The owner, with the right password, is locked out for the window too: the account's
     # allowance is spent.
     async with make_client(app) as owner:
@@ -92,18 +97,8 @@ async def test_thirty_concurrent_attempts_on_thirty_emails_check_at_most_the_ip_
     app_factory: AppFactory, make_settings: SettingsFactory, unique_email: Callable[[], str]
 ) -> None:
     app = await app_factory(make_settings(login_max_failures_per_ip=5))
-    clients = [await _fresh_client(app) for _ in range(30)]
-    try:
-        responses = await asyncio.gather(
-            *[
-                post(c, "/api/auth/login", {"email": unique_email(), "password": "wrong " * 4})
-                for c in clients
-            ]
-        )
-    finally:
-        for c in clients:
-            await c.aclose()
-    statuses = sorted(r.status_code for r in responses)
+    attempts = [{"email": unique_email(), "password": "wrong " * 4} for _ in range(30)]
+    statuses = await _all_at_once(app, "/api/auth/login", attempts)
     assert statuses.count(401) == 5, statuses
     assert statuses.count(429) == 25, statuses
 
@@ -157,22 +152,11 @@ async def test_sign_ups_per_ip_are_limited_under_concurrency(
     app_factory: AppFactory, make_settings: SettingsFactory, unique_email: Callable[[], str]
 ) -> None:
     app = await app_factory(make_settings(signups_per_ip_per_hour=5))
-    clients = [await _fresh_client(app) for _ in range(20)]
-    try:
-        responses = await asyncio.gather(
-            *[
-                post(
-                    c,
-                    "/api/auth/signup",
-                    {"email": unique_email(), "password": STRONG_PASSWORD, "business_name": "A"},
-                )
-                for c in clients
-            ]
-        )
-    finally:
-        for c in clients:
-            await c.aclose()
-    statuses = [r.status_code for r in responses]
+    signups = [
+        {"email": unique_email(), "password": STRONG_PASSWORD, "business_name": "A"}
+        for _ in range(20)
+    ]
+    statuses = await _all_at_once(app, "/api/auth/signup", signups)
     assert statuses.count(201) == 5, statuses
     assert statuses.count(429) == 15, statuses
 
