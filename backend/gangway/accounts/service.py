@@ -70,15 +70,10 @@ class AccountService:
     settings: Settings
     limiter: RateLimiter
 
-    async def get(
-        self, merchant_id: str, *, session: AsyncSession | None = None
-    ) -> ConnectedAccount:
-        """The merchant's account (in the caller's transaction when ``session`` is given)."""
-        if session is not None:
+    async def get(self, merchant_id: str) -> ConnectedAccount:
+        """The merchant's account, read now (minting reads the cached one)."""
+        async with self.db.read() as session:
             account = await repository.by_merchant(session, merchant_id)
-        else:
-            async with self.db.read() as own:
-                account = await repository.by_merchant(own, merchant_id)
         if account is None:
             raise NoAccount("You have no connected account yet; create one first.")
         return account

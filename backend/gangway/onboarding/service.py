@@ -110,13 +110,12 @@ class OnboardingService:
     ) -> OnboardingLink:
         """Mint a link for the merchant's own account. The URL goes back to the caller only.
 
-        The account comes from the status cache (the facts the merchant's page shows); then an
-        atomic rate-limit hit, the call to Stripe, and the audit row. No transaction is open
-        while Stripe answers, and no burst of concurrent mints gets past the limit.
+        The account comes from the status cache (the facts the merchant's page shows, and no
+        read of the database while it is warm); then an atomic rate-limit hit, the call to
+        Stripe, and the audit row. No transaction is open while Stripe answers, and no burst of
+        concurrent mints gets past the limit.
         """
-        account = (await self.status_entry(merchant_id)).account
-        if account is None:
-            raise NoAccount("You have no connected account yet; create one first.")
+        account = await self._cached_account(merchant_id)
         if why := _no_link_reason(account):
             raise NoLinkCanHelp(why)
         if request.use_case == "account_update" and account.requirements_collector != "application":
@@ -172,6 +171,13 @@ class OnboardingService:
         )
         return OnboardingLink(url=link.url, expires_at=link.expires_at, use_case=request.use_case)
 
+    async def _cached_account(self, merchant_id: str) -> ConnectedAccount:
+        """The account the merchant's cached status was built from (shared: read only)."""
+        account = (await self.status_entry(merchant_id)).account
+        if account is None:
+            raise NoAccount("You have no connected account yet; create one first.")
+        return account
+
     async def embedded_session(
         self, merchant_id: str, request: EmbeddedSessionCreate
     ) -> EmbeddedSession:
@@ -180,7 +186,7 @@ class OnboardingService:
         The same refusals and rate limit as links (a bucket of its own). The client secret goes
         back to the caller only: it is neither stored nor logged.
         """
-        account = await self.accounts.get(merchant_id)
+        account = await self._cached_account(merchant_id)
         if why := _no_link_reason(account, via="embedded"):
             raise NoLinkCanHelp(why)
         publishable_key = self.settings.publishable_key
