@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Column, Field, SQLModel, col
 
 from gangway.core.db import Database, UTCDateTime, utcnow
@@ -66,21 +65,15 @@ class Hit:
 class RateLimiter:
     db: Database
 
-    async def hit(
-        self, key: str, limit: int, window: timedelta, *, session: AsyncSession | None = None
-    ) -> Hit:
+    async def hit(self, key: str, limit: int, window: timedelta) -> Hit:
         """Count one use of ``key``; allowed while the window's count is within ``limit``.
 
-        In the caller's write transaction when ``session`` is given, else on its own (the
-        upsert is atomic by itself).
+        The upsert is atomic by itself, so it runs on its own: one round trip.
         """
         now = utcnow()
         statement = _HITS[self.db.engine.dialect.name]
         values = {"key": key, "now": now, "expired": now - window}
-        if session is not None:
-            count, started = (await session.execute(statement, values)).one()
-        else:
-            [(count, started)] = await self.db.run_alone(statement, values)
+        [(count, started)] = await self.db.run_alone(statement, values)
         if count <= limit:
             return Hit(allowed=True, count=count, retry_after=0)
         wait = (started + window - utcnow()).total_seconds()
