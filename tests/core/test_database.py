@@ -1,18 +1,22 @@
-"""The database layer: SQLite pragmas, BEGIN IMMEDIATE, concurrent writers, and PostgreSQL
-connections checked after idling."""
+"""The database layer: SQLite pragmas, BEGIN IMMEDIATE, concurrent writers, PostgreSQL
+connections checked after idling, and single statements run straight on the driver."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 import sqlalchemy as sa
 
 from gangway.core.config import Settings
-from gangway.core.db import Database, create_engine
+from gangway.core.db import Database, create_engine, utcnow
+from gangway.core.ratelimit import RateLimit, RateLimiter
+from gangway.onboarding.repository import INSERT_LINK
 from tests.support.api import STRONG_PASSWORD, csrf_token, make_client
 from tests.support.database import POSTGRES_URL
 
@@ -189,3 +193,84 @@ async def test_a_connection_used_a_moment_ago_is_not_pinged() -> None:
         assert len(pings) == 1
     finally:
         await db.dispose()
+
+
+# --- run_alone: one statement, straight to the driver, committed as it runs
+
+
+async def test_a_statement_run_alone_is_committed_and_read_back_typed(settings: Settings) -> None:
+    db = Database.from_settings(settings)
+    other = Database.from_settings(settings)  # another engine: sees only what is committed
+    told: list[str] = []
+    db.on_write({"rate_limits"}, lambda: told.append("rate_limits"))
+    db.on_write({"sessions"}, lambda: told.append("sessions"))
+    limiter = RateLimiter(db)
+    try:
+        first = await limiter.hit("run-alone", 2, timedelta(minutes=1))
+        second = await limiter.hit("run-alone", 2, timedelta(minutes=1))
+        third = await limiter.hit("run-alone", 2, timedelta(minutes=1))
+        assert [first.allowed, second.allowed, third.allowed] == [True, True, False]
+        assert 1 <= third.retry_after <= 61  # from the window's start, read back as a datetime
+        rows = await other.run_alone(
+            sa.select(RateLimit.hits, RateLimit.window_started_at).where(  # type: ignore[call-overload]
+                RateLimit.key == sa.bindparam("wanted")
+            ),
+            {"wanted": "run-alone"},
+        )
+        [(hits, started)] = rows
+        assert hits == 3
+        assert started.tzinfo is not None and started.utcoffset() == timedelta(0)
+        assert told and set(told) == {"rate_limits"}  # the caches that read the table are told
+        await limiter.release("run-alone")
+        await limiter.reset("run-alone")
+        assert (
+            await other.run_alone(
+                sa.select(RateLimit.hits).where(RateLimit.key == sa.bindparam("wanted")),  # type: ignore[call-overload]
+                {"wanted": "run-alone"},
+            )
+            == []
+        )
+    finally:
+        await db.dispose()
+        await other.dispose()
+
+
+async def test_a_failed_statement_run_alone_keeps_no_connection(settings: Settings) -> None:
+    """A statement that fails (here a foreign key) raises, and the pool stays usable."""
+    db = Database.from_settings(settings)
+    audit = {
+        "merchant_id": "no-such-merchant",
+        "stripe_account_id": "acct_1",
+        "use_case": "account_onboarding",
+        "collect": "eventually_due",
+        "future_requirements": "omit",
+        "source": "api",
+        "created_at": utcnow(),
+        "expires_at": utcnow(),
+    }
+    try:
+        with pytest.raises(Exception, match=r"(?i)foreign key"):
+            await db.run_alone(INSERT_LINK, audit)
+        assert db.engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert (await RateLimiter(db).hit("after", 5, timedelta(minutes=1))).count == 1
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.postgres_only
+async def test_a_connection_that_died_under_a_statement_run_alone_is_not_reused() -> None:
+    """The statement that meets a dead connection fails; the next one gets a fresh one."""
+    assert POSTGRES_URL is not None
+    # One connection, never checked on checkout: only run_alone can keep the dead one out.
+    db = Database(create_engine(POSTGRES_URL, pool_size=1, max_overflow=0, ping_after_idle=3600))
+    killer = Database(create_engine(POSTGRES_URL))
+    try:
+        [(pid,)] = await db.run_alone(sa.select(sa.func.pg_backend_pid()))
+        await killer.run_alone(sa.select(sa.func.pg_terminate_backend(pid)))
+        await asyncio.sleep(0.2)
+        with pytest.raises(asyncpg.InterfaceError, match="connection is closed"):
+            await db.run_alone(sa.select(sa.literal(1)))
+        assert await db.run_alone(sa.select(sa.func.pg_backend_pid())) != [(pid,)]
+    finally:
+        await db.dispose()
+        await killer.dispose()

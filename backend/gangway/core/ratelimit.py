@@ -49,8 +49,15 @@ def _hit_statement(insert: Any) -> Any:
     )
 
 
-# Built once per dialect (this runs on every sign-in attempt and every minted link).
+# Built once (run_alone keeps each compiled): a hit runs on every sign-in attempt and every
+# minted link.
 _HITS = {"postgresql": _hit_statement(pg_insert), "sqlite": _hit_statement(sqlite_insert)}
+_RELEASE = (
+    sa.update(RateLimit)
+    .where(col(RateLimit.key) == sa.bindparam("rate_key"), col(RateLimit.hits) > 0)
+    .values(hits=col(RateLimit.hits) - 1)
+)
+_RESET = sa.delete(RateLimit).where(col(RateLimit.key) == sa.bindparam("rate_key"))
 
 
 @dataclass(frozen=True)
@@ -81,14 +88,10 @@ class RateLimiter:
 
     async def release(self, key: str) -> None:
         """Give back one use of ``key`` (it was reserved but did not count)."""
-        await self.db.run_alone(
-            sa.update(RateLimit)
-            .where(col(RateLimit.key) == key, col(RateLimit.hits) > 0)
-            .values(hits=col(RateLimit.hits) - 1)
-        )
+        await self.db.run_alone(_RELEASE, {"rate_key": key})
 
     async def reset(self, key: str) -> None:
-        await self.db.run_alone(sa.delete(RateLimit).where(col(RateLimit.key) == key))
+        await self.db.run_alone(_RESET, {"rate_key": key})
 
     async def sweep(self, older_than: timedelta) -> int:
         """Forget keys whose window started before ``older_than`` ago; how many."""
