@@ -274,3 +274,25 @@ async def test_a_connection_that_died_under_a_statement_run_alone_is_not_reused(
     finally:
         await db.dispose()
         await killer.dispose()
+
+
+@pytest.mark.sqlite_only
+async def test_a_sqlite_connection_returned_mid_transaction_is_rolled_back(
+    settings: Settings,
+) -> None:
+    """The pool rolls back only a connection with a transaction open: this one has."""
+    db = Database(create_engine(settings.database_url, pool_size=1, max_overflow=0))
+    try:
+        async with db.engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            await driver.execute("BEGIN IMMEDIATE")
+            await driver.execute(
+                "INSERT INTO rate_limits (key, hits, window_started_at) "
+                "VALUES ('left-open', 1, '2026-01-01 00:00:00')"
+            )
+        async with db.engine.connect() as conn:  # the same connection, back from the pool
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert not driver.in_transaction
+            assert await driver.execute_fetchall("SELECT key FROM rate_limits") == []
+    finally:
+        await db.dispose()

@@ -58,3 +58,42 @@ async def test_a_delivered_event_is_due_after_the_window(make_bff: BffFactory) -
         assert (await deliver(stripe_side, notification("acct_any"))).status_code == 200
     (row,) = await inbox(bff.state.services.db)
     assert row.next_attempt_at - row.received_at == timedelta(seconds=30)
+
+
+# --- recording deliveries: the group commit's one statement per batch
+
+
+async def _stored_ids(db: Database) -> set[str]:
+    return {row.event_id for row in await inbox(db)}
+
+
+async def test_a_batch_records_each_new_event_once(migrated_db: TestDatabase) -> None:
+    """Duplicates inside a batch, and of stored events, are left out (and not reported)."""
+    db = Database(create_engine(migrated_db.url, schema=migrated_db.schema))
+    try:
+        assert await repository.record(db, [_event("evt_stored", "acct_one", 0)]) == ["evt_stored"]
+        batch = [
+            _event("evt_new", "acct_one", 0),
+            _event("evt_stored", "acct_one", 0),  # delivered before
+            _event("evt_new", "acct_one", 0),  # delivered twice in this batch
+            _event("evt_other", "acct_two", 0),
+        ]
+        assert sorted(await repository.record(db, batch)) == ["evt_new", "evt_other"]
+        assert await _stored_ids(db) == {"evt_stored", "evt_new", "evt_other"}
+    finally:
+        await db.dispose()
+
+
+async def test_a_batch_larger_than_one_statement_is_recorded_whole(
+    migrated_db: TestDatabase,
+) -> None:
+    """600 rows: one full statement of 512 and one of 88 padded to 128 (its last row repeated)."""
+    db = Database(create_engine(migrated_db.url, schema=migrated_db.schema))
+    try:
+        events = [_event(f"evt_{i:03}", f"acct_{i % 7}", 0) for i in range(600)]
+        inserted = await repository.record(db, events)
+        assert sorted(inserted) == sorted(e.event_id for e in events)
+        assert len(await _stored_ids(db)) == 600
+        assert await repository.record(db, events[::-1]) == []  # all delivered before
+    finally:
+        await db.dispose()

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolResetState
 from sqlalchemy.util import greenlet_spawn
 
 from gangway.core.config import Settings
@@ -84,6 +85,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(sync_engine.pool, "reset")
+    def _on_reset(dbapi_conn: Any, _record: Any, state: PoolResetState) -> None:
+        # Roll back only what is open (the engine is built with pool_reset_on_return=None):
+        # an unconditional rollback is one more trip to the driver's thread per transaction.
+        if state.asyncio_safe and dbapi_conn.driver_connection.in_transaction:
+            dbapi_conn.rollback()
+
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         write = conn.get_execution_options().get("gangway_write")
@@ -133,6 +141,7 @@ def create_engine(
     connect_args = kwargs.setdefault("connect_args", {})
     if is_sqlite:
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        kwargs.setdefault("pool_reset_on_return", None)  # see _configure_sqlite's _on_reset
     elif schema:
         connect_args.setdefault("server_settings", {})["search_path"] = schema
     # Parameters stay out of error messages and tracebacks: they hold emails and password hashes.
@@ -204,8 +213,8 @@ async def _fetch_asyncpg(connection: Any, sql: str, arguments: list[Any]) -> lis
 
 async def _fetch_aiosqlite(connection: Any, sql: str, arguments: list[Any]) -> list[Any]:
     # The driver is in autocommit mode (see _configure_sqlite): no BEGIN, the statement commits.
-    async with connection.execute(sql, arguments) as cursor:
-        return list(await cursor.fetchall())
+    # One trip to the driver's thread: each is a wait for a busy event loop to come round.
+    return list(await connection.execute_fetchall(sql, arguments))
 
 
 # The drivers Gangway runs on, and how run_alone hands each a statement.

@@ -153,10 +153,7 @@ class WebhookService:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                async with self.db.write() as session:
-                    inserted = set(
-                        await repository.insert_if_absent(session, [row for row, _ in batch])
-                    )
+                inserted = set(await repository.record(self.db, [row for row, _ in batch]))
             except Exception as exc:
                 for _, future in batch:
                     if not future.done():
