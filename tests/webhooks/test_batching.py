@@ -42,12 +42,10 @@ async def test_a_claim_takes_the_waiting_events_of_its_account(migrated_db: Test
             )
         now = utcnow()
         lease = now + timedelta(seconds=10)
-        async with db.write() as session:
-            claimed = await repository.claim(session, worker="w", now=now, lease_until=lease)
+        claimed = await repository.claim(db, worker="w", now=now, lease_until=lease)
         assert sorted(row.event_id for row in claimed) == ["evt_due", "evt_waiting"]
-        async with db.write() as session:
-            # The other account's event is still inside its window: nothing is due.
-            assert await repository.claim(session, worker="w", now=now, lease_until=lease) == []
+        # The other account's event is still inside its window: nothing is due.
+        assert await repository.claim(db, worker="w", now=now, lease_until=lease) == []
     finally:
         await db.dispose()
 

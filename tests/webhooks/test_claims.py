@@ -33,25 +33,21 @@ async def test_a_worker_whose_lease_ran_out_cannot_finish_the_event(make_bff: Bf
     db = bff.state.services.db
     await _one_due_event(bff)
     now = utcnow()
-    async with db.write() as session:
-        (first,) = await repository.claim(
-            session, worker="w-slow", now=now, lease_until=now + timedelta(seconds=1)
-        )
+    (first,) = await repository.claim(
+        db, worker="w-slow", now=now, lease_until=now + timedelta(seconds=1)
+    )
     assert first.attempts == 1
     later = now + timedelta(seconds=2)  # the slow worker's lease has run out
-    async with db.write() as session:
-        (second,) = await repository.claim(
-            session, worker="w-next", now=later, lease_until=later + timedelta(seconds=10)
-        )
+    (second,) = await repository.claim(
+        db, worker="w-next", now=later, lease_until=later + timedelta(seconds=10)
+    )
     assert second.attempts == 2
 
-    async with db.write() as session:
-        assert await repository.finish(session, ["evt_claimed"], "w-slow", "done", later) == 0
+    assert await repository.finish(db, ["evt_claimed"], "w-slow", "done", later) == 0
     (row,) = await inbox(db)
     assert (row.status, row.locked_by, row.completions) == ("processing", "w-next", 0)
 
-    async with db.write() as session:
-        assert await repository.finish(session, ["evt_claimed"], "w-next", "done", later) == 1
+    assert await repository.finish(db, ["evt_claimed"], "w-next", "done", later) == 1
     (row,) = await inbox(db)
     assert (row.status, row.locked_by, row.locked_until) == ("done", None, None)
     assert (row.completions, row.attempts, row.finished_at) == (1, 2, later)
@@ -66,8 +62,7 @@ async def test_an_event_whose_leases_keep_running_out_is_dead_lettered(
     # Two workers died holding it (their leases ran out): two attempts are spent.
     for minutes_ago in (2, 1):
         past = utcnow() - timedelta(minutes=minutes_ago)
-        async with db.write() as session:
-            assert await repository.claim(session, worker="w-dead", now=past, lease_until=past)
+        assert await repository.claim(db, worker="w-dead", now=past, lease_until=past)
 
     assert await bff.state.services.webhooks.process_next("w-live") is False
     (row,) = await inbox(db)

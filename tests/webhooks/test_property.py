@@ -13,13 +13,25 @@ import asyncio
 from typing import Any
 
 import httpx
+import pytest
+from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.account_state import account_event_ids, cached_state, emulator_state
 from tests.support.api import make_client, post, signup
 from tests.support.emulator_server import EmulatorHandle
+from tests.support.settings import BffFactory
 from tests.support.webhooks import deliver, inbox_settled, notification
+
+
+@pytest.fixture
+async def bff(make_bff: BffFactory) -> FastAPI:
+    """One BFF for every example, each of which signs up a merchant from the same address:
+    Hypothesis may run more examples than ``max_examples`` (it discards some part-way), more
+    than an hour's sign-up allowance."""
+    return await make_bff(signups_per_ip_per_hour=1000)
+
 
 ERROR_CODES = [
     "verification_failed_id_number_match",

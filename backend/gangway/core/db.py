@@ -176,7 +176,7 @@ class _Plan:
         compiled = statement.compile(dialect=dialect, column_keys=list(params))
         names = tuple(compiled.positiontup or ())  # both drivers take positional parameters
         columns = list(statement.exported_columns)
-        match = _DML_TABLE.match(compiled.string)
+        written = getattr(statement, "table", None)  # an INSERT, UPDATE or DELETE's table
         return cls(
             statement=statement,
             compiled=compiled,
@@ -190,7 +190,7 @@ class _Plan:
                 c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
             ),
             returns=bool(columns),
-            tables=frozenset({match.group(1).lower()} if match else ()),
+            tables=frozenset({written.name} if written is not None else ()),
         )
 
     def arguments(self, params: dict[str, Any]) -> list[Any]:

@@ -1,9 +1,12 @@
-"""Queries for the webhook inbox and the reconciler's state. Callers own the transaction.
+"""Queries for the webhook inbox and the reconciler's state.
+
+Functions taking a session leave the transaction to their caller; those taking the
+``Database`` (recording deliveries, claiming, finishing: the inbox's hot paths) each run one
+statement that commits as it runs.
 
 Claiming is the one delicate part. On PostgreSQL several processes share the inbox, so a claim
 locks its rows with ``FOR UPDATE SKIP LOCKED`` and marks them ``processing`` with a lease in the
-same transaction: no two workers ever hold one event. On SQLite the claim runs inside a
-``BEGIN IMMEDIATE`` write transaction, which already serialises writers.
+same statement: no two workers ever hold one event. SQLite has one writer at a time.
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, desc, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from gangway.core.db import Database
+from gangway.core.db import Database, UTCDateTime
 from gangway.webhooks.models import (
     ClaimedEvent,
     InboxEvent,
@@ -132,7 +135,7 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-def _claimable(now: datetime) -> ColumnElement[bool]:
+def _claimable(now: Any) -> ColumnElement[bool]:
     return or_(
         and_(
             col(InboxEvent.status) == InboxStatus.pending,
@@ -146,87 +149,118 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _claim_statement() -> Any:
+    """The whole claim as one ``UPDATE ... RETURNING``: the oldest due event (``first_due``),
+    and with it up to ``CLAIM_GROUP_LIMIT - 1`` events of its account that are due or waiting
+    for their first attempt, marked ``processing`` for ``:worker`` until ``:lease_until``.
+
+    On PostgreSQL both picks lock their rows ``FOR UPDATE SKIP LOCKED``, so concurrent claims
+    take disjoint sets; SQLite has one writer. Counting the attempt in SQL means a second
+    claim of a row could not hide. An event with no account is claimed alone (``=`` never
+    matches NULL).
+    """
+    inbox = InboxEvent.__table__  # type: ignore[attr-defined]
+    now = bindparam("now", type_=UTCDateTime())
+    first = (
+        select(inbox.c.event_id, inbox.c.account_id)
+        .where(_claimable(now))
+        .order_by(inbox.c.next_attempt_at, inbox.c.event_created)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .cte("first_due")
+    )
+    is_first = inbox.c.event_id == first.c.event_id
+    waiting = and_(inbox.c.status == InboxStatus.pending, inbox.c.attempts == 0)
+    same_account = and_(inbox.c.account_id == first.c.account_id, or_(_claimable(now), waiting))
+    claimed = (
+        select(inbox.c.event_id)
+        .join(first, or_(is_first, same_account))
+        .order_by(desc(is_first), inbox.c.event_created)
+        .limit(CLAIM_GROUP_LIMIT)
+        .with_for_update(of=inbox, skip_locked=True)
+        .cte("claimed")
+    )
+    return (
+        update(inbox)
+        .where(inbox.c.event_id.in_(select(claimed.c.event_id)))
+        .values(
+            status=InboxStatus.processing,
+            locked_by=bindparam("worker"),
+            locked_until=bindparam("lease_until", type_=UTCDateTime()),
+            attempts=inbox.c.attempts + 1,
+        )
+        .returning(
+            inbox.c.event_id,
+            inbox.c.type,
+            inbox.c.account_id,
+            inbox.c.attempts,
+            inbox.c.event_created,
+        )
+    )
+
+
+_CLAIM = _claim_statement()
+
+
 async def claim(
-    session: AsyncSession, *, worker: str, now: datetime, lease_until: datetime
+    db: Database, *, worker: str, now: datetime, lease_until: datetime
 ) -> list[ClaimedEvent]:
     """Claim the oldest due event and every other event of the same account that is due or
     waiting for its first attempt (one re-read from Stripe serves them all).
 
-    Returns the claimed events (already marked ``processing`` for ``worker``), oldest first,
-    or ``[]``.
+    One statement that commits as it runs (``Database.run_alone``): on SQLite the writer is
+    held for one trip to the driver where a transaction of three queries took five. Returns
+    the claimed events (already marked ``processing`` for ``worker``), oldest first, or ``[]``.
     """
-    first_query = (
-        select(col(InboxEvent.event_id), col(InboxEvent.account_id))
-        .where(_claimable(now))
-        .order_by(col(InboxEvent.next_attempt_at), col(InboxEvent.event_created))
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    first = (await session.execute(first_query)).first()
-    if first is None:
-        return []
-    event_ids = [first.event_id]
-    if first.account_id is not None:
-        group_query = (
-            select(col(InboxEvent.event_id))
-            .where(col(InboxEvent.account_id) == first.account_id)
-            .where(col(InboxEvent.event_id) != first.event_id)
-            .where(
-                or_(
-                    _claimable(now),
-                    and_(
-                        col(InboxEvent.status) == InboxStatus.pending,
-                        col(InboxEvent.attempts) == 0,
-                    ),
-                )
-            )
-            .order_by(col(InboxEvent.event_created))
-            .limit(CLAIM_GROUP_LIMIT - 1)
-            .with_for_update(skip_locked=True)
+    rows = await db.run_alone(_CLAIM, {"now": now, "worker": worker, "lease_until": lease_until})
+    return sorted((ClaimedEvent(*row) for row in rows), key=lambda e: e.event_created)
+
+
+# The most events one finishing statement names (a claim holds at most CLAIM_GROUP_LIMIT).
+_FINISH_CHUNK = 512
+
+
+@cache
+def _finish_statement(size: int) -> Any:
+    """Finish ``:worker``'s events among ``size`` ids (a power of two: a list is padded with
+    its last id), as ``:outcome`` at ``:now``; the ids finished."""
+    inbox = InboxEvent.__table__  # type: ignore[attr-defined]
+    return (
+        update(inbox)
+        .where(
+            inbox.c.event_id.in_([bindparam(f"id_{i}") for i in range(size)]),
+            inbox.c.status == InboxStatus.processing,
+            inbox.c.locked_by == bindparam("worker"),
         )
-        event_ids.extend((await session.scalars(group_query)).all())
-    # One UPDATE, counting the attempt in SQL: a second claim of a row could not hide.
-    result = await session.execute(
-        update(InboxEvent)
-        .where(col(InboxEvent.event_id).in_(event_ids))
         .values(
-            status=InboxStatus.processing,
-            locked_by=worker,
-            locked_until=lease_until,
-            attempts=col(InboxEvent.attempts) + 1,
-        )
-        .returning(
-            col(InboxEvent.event_id),
-            col(InboxEvent.type),
-            col(InboxEvent.account_id),
-            col(InboxEvent.attempts),
-            col(InboxEvent.event_created),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return sorted((ClaimedEvent(*row) for row in result), key=lambda e: e.event_created)
-
-
-async def finish(
-    session: AsyncSession, event_ids: Sequence[str], worker: str, outcome: str, now: datetime
-) -> int:
-    """Mark ``worker``'s claimed events finished (``done`` or ``ignored``); how many it still held.
-
-    An event whose lease ran out and was claimed again is left to its new worker.
-    """
-    result = await session.execute(
-        _held(update(InboxEvent), event_ids, worker)
-        .values(
-            status=outcome,
-            completions=col(InboxEvent.completions) + 1,
-            finished_at=now,
+            status=bindparam("outcome"),
+            completions=inbox.c.completions + 1,
+            finished_at=bindparam("now", type_=UTCDateTime()),
             locked_by=None,
             locked_until=None,
             last_error=None,
         )
-        .execution_options(synchronize_session=False)
+        .returning(inbox.c.event_id)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def finish(
+    db: Database, event_ids: Sequence[str], worker: str, outcome: str, now: datetime
+) -> int:
+    """Mark ``worker``'s claimed events finished (``done`` or ``ignored``); how many it still held.
+
+    An event whose lease ran out and was claimed again is left to its new worker. One
+    statement per 512 events, each committed as it runs.
+    """
+    finished = 0
+    for start in range(0, len(event_ids), _FINISH_CHUNK):
+        chunk = list(event_ids[start : start + _FINISH_CHUNK])
+        size = 1 << (len(chunk) - 1).bit_length()
+        chunk += [chunk[-1]] * (size - len(chunk))
+        params: dict[str, Any] = {f"id_{i}": event_id for i, event_id in enumerate(chunk)}
+        params |= {"worker": worker, "outcome": outcome, "now": now}
+        finished += len(await db.run_alone(_finish_statement(size), params))
+    return finished
 
 
 async def dead_letter(

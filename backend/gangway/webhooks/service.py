@@ -231,38 +231,29 @@ class WebhookService:
     async def _claim(self, worker: str) -> Claim | None:
         now = utcnow()
         lease_until = now + timedelta(seconds=self.settings.inbox_lease_seconds)
-        async with self.db.write() as session:
-            claimed = await repository.claim(
-                session, worker=worker, now=now, lease_until=lease_until
-            )
-            # A claim whose lease keeps running out (a process dying on this event every
-            # time) must not loop forever either.
-            poisoned = [e for e in claimed if e.attempts > self.settings.inbox_max_attempts]
-            if poisoned:
-                await repository.dead_letter(
-                    session,
-                    [e.event_id for e in poisoned],
-                    now,
-                    "LeaseExpired: no attempt finished within its lease",
-                )
-            rows = [e for e in claimed if e.attempts <= self.settings.inbox_max_attempts]
-            claim = (
-                Claim(
-                    worker=worker,
-                    event_ids=[r.event_id for r in rows],
-                    types=[r.type for r in rows],
-                    account_id=rows[0].account_id,
-                    attempts=max(r.attempts for r in rows),
-                )
-                if rows
-                else None
-            )
+        claimed = await repository.claim(self.db, worker=worker, now=now, lease_until=lease_until)
+        # A claim whose lease keeps running out (a process dying on this event every time)
+        # must not loop forever either.
+        poisoned = [e.event_id for e in claimed if e.attempts > self.settings.inbox_max_attempts]
         if poisoned:
+            async with self.db.write() as session:
+                await repository.dead_letter(
+                    session, poisoned, now, "LeaseExpired: no attempt finished within its lease"
+                )
             logger.error(
                 "webhooks.inbox.dead_lettered",
-                extra={"event_ids": [r.event_id for r in poisoned], "error": "lease expired"},
+                extra={"event_ids": poisoned, "error": "lease expired"},
             )
-        return claim
+        rows = [e for e in claimed if e.attempts <= self.settings.inbox_max_attempts]
+        if not rows:
+            return None
+        return Claim(
+            worker=worker,
+            event_ids=[r.event_id for r in rows],
+            types=[r.type for r in rows],
+            account_id=rows[0].account_id,
+            attempts=max(r.attempts for r in rows),
+        )
 
     async def _handle(self, claim: Claim) -> str:
         """Sync the claim's account; the outcome is ``done`` or ``ignored``."""
@@ -304,8 +295,7 @@ class WebhookService:
 
     async def _finish(self, claim: Claim, outcome: str) -> None:
         now = utcnow()
-        async with self.db.write() as session:
-            finished = await repository.finish(session, claim.event_ids, claim.worker, outcome, now)
+        finished = await repository.finish(self.db, claim.event_ids, claim.worker, outcome, now)
         lost = len(claim.event_ids) - finished
         if lost:
             # Only possible if an attempt outlived its lease; the event was re-claimed.
