@@ -65,6 +65,14 @@ def test_public_base_url_must_be_plain_http_url(url: str) -> None:
         Settings(_env_file=None, public_base_url=url)  # type: ignore[call-arg]
 
 
+@pytest.mark.parametrize(
+    "url", ["postgresql://u@h/db", "postgresql+psycopg://u@h/db", "sqlite:///x.db", "mysql://h"]
+)
+def test_database_url_must_name_a_driver_gangway_runs_on(url: str) -> None:
+    with pytest.raises(ValidationError, match="postgresql\\+asyncpg://"):
+        Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+
+
 # --- the publishable key and the onboarding surface
 
 

@@ -164,6 +164,16 @@ class Settings(BaseSettings):
     def _csv_secrets(cls, value: object) -> object:
         return _split_csv(value)
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_driver(cls, value: str) -> str:
+        # The two drivers Gangway runs on (and core.db hands statements to directly).
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must be sqlite+aiosqlite:///path or postgresql+asyncpg://user:pass@host/db"
+            )
+        return value
+
     @field_validator("public_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
