@@ -167,8 +167,7 @@ class _Plan:
     sql: str
     names: tuple[str, ...]
     binds: tuple[Callable[[Any], Any] | None, ...]
-    results: tuple[Callable[[Any], Any] | None, ...]
-    returns: bool
+    results: tuple[Callable[[Any], Any] | None, ...]  # one per RETURNING column
     tables: frozenset[str]
 
     @classmethod
@@ -189,7 +188,6 @@ class _Plan:
             results=tuple(
                 c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
             ),
-            returns=bool(columns),
             tables=frozenset({written.name} if written is not None else ()),
         )
 
@@ -294,7 +292,7 @@ class Database:
             else:
                 await greenlet_spawn(raw.close)  # back to the pool
             self._forget(plan.tables)
-        return [plan.row(row) for row in rows] if plan.returns else []
+        return [plan.row(row) for row in rows] if plan.results else []
 
     def _plan(self, statement: sa.Executable, params: dict[str, Any]) -> _Plan:
         key = (id(statement), frozenset(params))

@@ -11,10 +11,10 @@ same statement: no two workers ever hold one event. SQLite has one writer at a t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, bindparam, delete, desc, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -33,6 +33,8 @@ from gangway.webhooks.models import (
 
 # At most this many events of one account are taken in one claim (and served by one fetch).
 CLAIM_GROUP_LIMIT = 500
+
+T = TypeVar("T")
 
 
 _INSERT_COLUMNS = (
@@ -90,18 +92,31 @@ async def insert_if_absent(session: AsyncSession, rows: Sequence[NewInboxEvent])
     return [event_id for (event_id,) in result.all()]
 
 
-# --- recording deliveries: one statement per group commit
+# --- statements built once per size: a list is padded to the next power of two
 
-# The most rows one INSERT carries (11 parameters each: well within SQLite's 32,766).
-RECORD_CHUNK = 512
+# The most items one such statement carries (an INSERT's rows have 11 parameters each: well
+# within SQLite's 32,766; a claim, and so a finish, holds at most CLAIM_GROUP_LIMIT events).
+CHUNK = 512
+
+
+def _padded_chunks(items: Sequence[T]) -> Iterator[list[T]]:
+    """``items`` in chunks of at most ``CHUNK``, each padded to a power of two with copies of
+    its last item: ten statements, each compiled once, then serve every length. Every
+    statement built this way treats a repeated item as a no-op (a conflict it skips, an id
+    named twice)."""
+    for start in range(0, len(items), CHUNK):
+        chunk = list(items[start : start + CHUNK])
+        yield chunk + [chunk[-1]] * ((1 << (len(chunk) - 1).bit_length()) - len(chunk))
+
+
+# --- recording deliveries: one statement per group commit
 
 
 @cache
 def _record_statement(dialect: str, size: int) -> Any:
     """A ``size``-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING event_id``, built once.
 
-    Sizes are powers of two (a batch is padded with copies of its last row, which the
-    conflict clause skips), so a handful of statements serve every batch.
+    Sizes are powers of two (see ``_padded_chunks``; the conflict clause skips a repeated row).
     """
     table = InboxEvent.__table__  # type: ignore[attr-defined]
     rows = [
@@ -119,14 +134,11 @@ async def record(db: Database, rows: Sequence[NewInboxEvent]) -> list[str]:
     thread) where a transaction takes three, so the writer is held for a third as long.
     """
     inserted: list[str] = []
-    for start in range(0, len(rows), RECORD_CHUNK):
-        chunk = [_values(row) for row in rows[start : start + RECORD_CHUNK]]
-        size = 1 << (len(chunk) - 1).bit_length()
-        chunk += [chunk[-1]] * (size - len(chunk))
+    for chunk in _padded_chunks([_values(row) for row in rows]):
         params = {
             f"{name}_{i}": row[name] for i, row in enumerate(chunk) for name in _INSERT_COLUMNS
         }
-        statement = _record_statement(db.engine.dialect.name, size)
+        statement = _record_statement(db.engine.dialect.name, len(chunk))
         inserted += [event_id for (event_id,) in await db.run_alone(statement, params)]
     return inserted
 
@@ -216,14 +228,10 @@ async def claim(
     return sorted((ClaimedEvent(*row) for row in rows), key=lambda e: e.event_created)
 
 
-# The most events one finishing statement names (a claim holds at most CLAIM_GROUP_LIMIT).
-_FINISH_CHUNK = 512
-
-
 @cache
 def _finish_statement(size: int) -> Any:
-    """Finish ``:worker``'s events among ``size`` ids (a power of two: a list is padded with
-    its last id), as ``:outcome`` at ``:now``; the ids finished."""
+    """Finish ``:worker``'s events among ``size`` ids (see ``_padded_chunks``), as
+    ``:outcome`` at ``:now``; the ids finished."""
     inbox = InboxEvent.__table__  # type: ignore[attr-defined]
     return (
         update(inbox)
@@ -253,13 +261,10 @@ async def finish(
     statement per 512 events, each committed as it runs.
     """
     finished = 0
-    for start in range(0, len(event_ids), _FINISH_CHUNK):
-        chunk = list(event_ids[start : start + _FINISH_CHUNK])
-        size = 1 << (len(chunk) - 1).bit_length()
-        chunk += [chunk[-1]] * (size - len(chunk))
+    for chunk in _padded_chunks(event_ids):
         params: dict[str, Any] = {f"id_{i}": event_id for i, event_id in enumerate(chunk)}
         params |= {"worker": worker, "outcome": outcome, "now": now}
-        finished += len(await db.run_alone(_finish_statement(size), params))
+        finished += len(await db.run_alone(_finish_statement(len(chunk)), params))
     return finished
 
 
