@@ -70,6 +70,37 @@ async def test_models_and_migrations_do_not_drift(test_db: TestDatabase) -> None
     assert changes == [], f"models differ from migrations; run `make migration`: {changes}"
 
 
+async def _persistence(db: TestDatabase, table: str) -> str:
+    engine = create_engine(db.url, schema=db.schema)
+    async with engine.connect() as conn:
+        kind = await conn.scalar(
+            sa.text("SELECT relpersistence::text FROM pg_class WHERE oid = to_regclass(:name)"),
+            {"name": f'"{db.schema}".{table}'},
+        )
+    await engine.dispose()
+    return str(kind)
+
+
+@pytest.mark.postgres_only
+async def test_rate_limits_are_unlogged_and_the_rest_is_logged_both_ways(
+    test_db: TestDatabase,
+) -> None:
+    """Counters skip the WAL (see gangway.core.ratelimit); nothing else may, by accident."""
+    await anyio.to_thread.run_sync(command.upgrade, alembic_config(_settings(test_db)), "head")
+    assert await _persistence(test_db, "rate_limits") == "u"  # unlogged
+    assert await _persistence(test_db, "link_audits") == "p"  # permanent
+    assert await _persistence(test_db, "webhook_inbox") == "p"
+    await anyio.to_thread.run_sync(command.downgrade, alembic_config(_settings(test_db)), "0005")
+    assert await _persistence(test_db, "rate_limits") == "p"
+
+
+@pytest.mark.postgres_only
+async def test_the_models_make_rate_limits_unlogged_too(migrated_db: TestDatabase) -> None:
+    """``create_all`` (every other test's database) matches the migrations."""
+    assert await _persistence(migrated_db, "rate_limits") == "u"
+    assert await _persistence(migrated_db, "sessions") == "p"
+
+
 def test_a_single_head() -> None:
     assert len(head_revisions()) == 1
 

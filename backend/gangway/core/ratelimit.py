@@ -4,6 +4,12 @@
 statement, so concurrent callers on SQLite and PostgreSQL each get a distinct count: of 30
 simultaneous attempts against a limit of 5, exactly 5 are let through. A caller that turns out
 not to have used its reservation (a sign-in that succeeded, say) gives it back with ``release``.
+
+On PostgreSQL the table is ``UNLOGGED``: a hit writes no WAL, so its commit does not wait for a
+disk flush (0.95 ms a hit under the bench's mints, 0.57 ms unlogged). Counters are not worth
+that: after a crash of the database server PostgreSQL empties the table, and every window
+starts afresh, as it would with an in-memory store. What a hit guarantees while the server
+runs, one distinct count per caller, is the same.
 """
 
 from __future__ import annotations
@@ -21,13 +27,24 @@ from gangway.core.db import Database, UTCDateTime, utcnow
 
 
 class RateLimit(SQLModel, table=True):
-    """Uses of one key (``login-email:…``, ``links:…``) in its current window."""
+    """Uses of one key (``login-email:…``, ``links:…``) in its current window.
+
+    Unlogged on PostgreSQL (see the module's docstring): migration 0006 and ``create_all``.
+    """
 
     __tablename__ = "rate_limits"
 
     key: str = Field(primary_key=True, max_length=400)
     hits: int = 0
     window_started_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+# ``create_all`` (the tests' fresh databases) makes the table as the migrations leave it.
+sa.event.listen(
+    RateLimit.__table__,  # type: ignore[attr-defined]
+    "after_create",
+    sa.DDL("ALTER TABLE %(fullname)s SET UNLOGGED").execute_if(dialect="postgresql"),
+)
 
 
 def _hit_statement(insert: Any) -> Any:
