@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -126,7 +126,8 @@ async def open_services(
 
 @asynccontextmanager
 async def run_background(services: Services) -> AsyncIterator[None]:
-    """The app's background work: the change feed's listener, inbox workers, the reconciler."""
+    """The app's background work: the change feed's listener, inbox workers, the reconciler,
+    housekeeping and, on SQLite, the WAL checkpointer."""
     await services.changes.start()
     _drain_on_sigterm(services)
     runtime = WebhookRuntime(
@@ -136,13 +137,24 @@ async def run_background(services: Services) -> AsyncIterator[None]:
         bell=services.inbox_bell,
     )
     runtime.start()
-    housekeeping = asyncio.create_task(_housekeeping(services), name="housekeeping")
+    settings = services.settings
+    loops: dict[str, tuple[float, Callable[[Services], Awaitable[None]]]] = {
+        "housekeeping": (settings.housekeeping_interval_seconds, _housekeeping)
+    }
+    if services.db.engine.dialect.name == "sqlite":
+        loops["db.checkpoint"] = (settings.sqlite_checkpoint_interval_seconds, _checkpoint)
+    tasks = [
+        asyncio.create_task(_every(seconds, name, work, services), name=name)
+        for name, (seconds, work) in loops.items()
+    ]
     try:
         yield
     finally:
-        housekeeping.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await housekeeping
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await runtime.stop()
         await services.changes.stop()
 
@@ -169,18 +181,14 @@ def _drain_on_sigterm(services: Services) -> None:
         return
 
 
-async def _housekeeping(services: Services) -> None:
-    """Forget what has expired: sessions, and rate-limit windows older than a day."""
+async def _every(
+    seconds: float, name: str, work: Callable[[Services], Awaitable[None]], services: Services
+) -> None:
+    """``work`` every ``seconds`` until cancelled; a failure is logged as ``{name}.failed``."""
     while True:
-        await asyncio.sleep(services.settings.housekeeping_interval_seconds)
+        await asyncio.sleep(seconds)
         try:
-            sessions = await services.auth.sweep_expired_sessions()
-            windows = await services.limiter.sweep(older_than=timedelta(days=1))
-            if sessions or windows:
-                logger.info(
-                    "housekeeping.swept",
-                    extra={"sessions": sessions, "rate_limit_windows": windows},
-                )
+            await work(services)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -189,4 +197,25 @@ async def _housekeeping(services: Services) -> None:
             current = asyncio.current_task()
             if current is not None and current.cancelling():
                 raise
-            logger.warning("housekeeping.failed", exc_info=True)
+            logger.warning(f"{name}.failed", exc_info=True)
+
+
+async def _housekeeping(services: Services) -> None:
+    """Forget what has expired: sessions, and rate-limit windows older than a day."""
+    sessions = await services.auth.sweep_expired_sessions()
+    windows = await services.limiter.sweep(older_than=timedelta(days=1))
+    if sessions or windows:
+        logger.info(
+            "housekeeping.swept", extra={"sessions": sessions, "rate_limit_windows": windows}
+        )
+
+
+async def _checkpoint(services: Services) -> None:
+    """SQLite: checkpoint the WAL here, so that no commit has to (see Database.checkpoint)."""
+    try:
+        done = await services.db.checkpoint()
+    except Exception:
+        services.metrics.wal_checkpoints.labels("failed").inc()
+        raise
+    if done is not None:
+        services.metrics.wal_checkpoints.labels("busy" if done.busy else "ok").inc()

@@ -153,6 +153,8 @@ class Settings(BaseSettings):
     webhook_commit_window_seconds: float = Field(default=0.002, ge=0)
     # How often expired sessions and spent rate-limit windows are deleted.
     housekeeping_interval_seconds: float = Field(default=300.0, gt=0)
+    # SQLite: how often the WAL is checkpointed in the background (see Database.checkpoint).
+    sqlite_checkpoint_interval_seconds: float = Field(default=1.0, gt=0)
 
     @field_validator("trusted_origins", mode="before")
     @classmethod

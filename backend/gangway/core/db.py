@@ -32,6 +32,11 @@ from sqlalchemy.util import greenlet_spawn
 from gangway.core.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# A commit that leaves the WAL longer than this (in pages: 40 MiB) checkpoints it itself. The
+# app's checkpointer (``Database.checkpoint``, every second) keeps the WAL far shorter, so a
+# commit never does the copying and the disk flushes: at SQLite's default of 1,000 pages, one
+# commit in a few hundred took 5-110 ms doing it, while every writer queued behind it.
+SQLITE_AUTOCHECKPOINT_PAGES = 10_000
 # Set on writes whose service keeps its caches coherent itself (it announces exactly what
 # changed); every other write to a watched table empties the caches that read that table.
 ANNOUNCED = "gangway_announced"
@@ -83,6 +88,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(sync_engine.pool, "reset")
@@ -222,6 +228,15 @@ _DRIVER_FETCH: dict[str, Callable[[Any, str, list[Any]], Awaitable[list[Any]]]] 
 }
 
 
+@dataclass(frozen=True)
+class WalCheckpoint:
+    """What one SQLite checkpoint did: the WAL's frames, and how many are now in the file."""
+
+    busy: bool  # another connection was checkpointing
+    frames: int
+    copied: int
+
+
 class Database:
     """Owns the engine; hands out short read and write transactions."""
 
@@ -281,18 +296,40 @@ class Database:
         plan = self._plan(statement, values)
         async with self._writer_turn():
             self._forget(plan.tables)
-            raw = await self.engine.raw_connection()
-            try:
-                rows = await self._fetch(raw.driver_connection, plan.sql, plan.arguments(values))
-            except BaseException:
-                # Whatever state the driver was left in (a lost server, a cancelled query),
-                # the connection does not go back to the pool.
-                await greenlet_spawn(raw.invalidate)
-                raise
-            else:
-                await greenlet_spawn(raw.close)  # back to the pool
+            async with self._driver_connection() as connection:
+                rows = await self._fetch(connection, plan.sql, plan.arguments(values))
             self._forget(plan.tables)
         return [plan.row(row) for row in rows] if plan.results else []
+
+    async def checkpoint(self) -> WalCheckpoint | None:
+        """SQLite: copy what the WAL holds into the database file; None on PostgreSQL.
+
+        A ``PASSIVE`` checkpoint, on a pooled connection outside any transaction: it waits for
+        no reader or writer, and writers go on appending to the WAL while it copies and
+        flushes. Run every second by the app (``gangway.container``), so that no commit
+        reaches ``SQLITE_AUTOCHECKPOINT_PAGES`` and does it instead.
+        """
+        if self._sqlite_writer is None:
+            return None
+        async with self._driver_connection() as connection:
+            [(busy, frames, copied)] = await self._fetch(
+                connection, "PRAGMA wal_checkpoint(PASSIVE)", []
+            )
+        return WalCheckpoint(busy=bool(busy), frames=frames, copied=copied)
+
+    @asynccontextmanager
+    async def _driver_connection(self) -> AsyncIterator[Any]:
+        """A pooled connection's driver connection (asyncpg's or aiosqlite's), bare."""
+        raw = await self.engine.raw_connection()
+        try:
+            yield raw.driver_connection
+        except BaseException:
+            # Whatever state the driver was left in (a lost server, a cancelled query), the
+            # connection does not go back to the pool.
+            await greenlet_spawn(raw.invalidate)
+            raise
+        else:
+            await greenlet_spawn(raw.close)  # back to the pool
 
     def _plan(self, statement: sa.Executable, params: dict[str, Any]) -> _Plan:
         key = (id(statement), frozenset(params))

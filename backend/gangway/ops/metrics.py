@@ -42,6 +42,12 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.wal_checkpoints = Counter(
+            "gangway_sqlite_wal_checkpoints_total",
+            "Background SQLite WAL checkpoints by outcome (ok, busy, failed).",
+            ["outcome"],
+            registry=self.registry,
+        )
         # Each label set's children, looked up once (``labels()`` takes a lock every call).
         self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
