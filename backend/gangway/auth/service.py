@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from gangway.core.config import Settings
 from gangway.core.db import Database, utcnow
 from gangway.core.errors import Conflict, GangwayError, TooManyRequests, Unauthorized
 from gangway.core.ratelimit import RateLimiter
+from gangway.core.singleflight import SingleFlight
 
 logger = logging.getLogger("gangway.auth")
 
@@ -81,6 +82,10 @@ class AuthService:
     limiter: RateLimiter
     changes: ChangeFeed
     cache: SessionCache
+    # Database loads of a session, shared by the requests that miss the cache together.
+    _loads: SingleFlight[tuple[str, bool, int], LiveSession | None] = field(
+        default_factory=SingleFlight, init=False, repr=False, compare=False
+    )
 
     # --- sessions
 
@@ -119,8 +124,7 @@ class AuthService:
         token_hash = hash_token(token)
         now = utcnow()
         idle = self.settings.session_idle_timeout
-        # Written at most every minute (reads stay reads), and well within a short idle timeout.
-        touch_every = min(TOUCH_INTERVAL, idle / 4)
+        touch_every = self._touch_every
         cached = self.cache.get(token_hash)
         if cached is not None:
             seen = cached.row.last_seen_at
@@ -131,6 +135,19 @@ class AuthService:
             ):
                 return LiveSession(cached.row, cached.merchant)
         generation = self.cache.generation
+        if not self.cache.enabled:
+            return await self._load_session(token_hash, touch, generation)
+        # One read (and one touch) for every request that missed together. Under the cache's
+        # generation: a request after a revocation never joins a read begun before it.
+        return await self._loads.run(
+            (token_hash, touch, generation),
+            lambda: self._load_session(token_hash, touch, generation),
+        )
+
+    async def _load_session(
+        self, token_hash: str, touch: bool, generation: int
+    ) -> LiveSession | None:
+        """The database's answer for ``load_session``; cached unless a revocation came first."""
         async with self.db.read() as session:
             found = await repository.session_by_token_hash(session, token_hash)
         if found is None:
@@ -141,7 +158,7 @@ class AuthService:
             await self.end_session(row)
             logger.info("auth.session.expired", extra={"session_id": row.id})
             return None
-        if touch and now - row.last_seen_at >= touch_every:
+        if touch and now - row.last_seen_at >= self._touch_every:
             async with self.db.write(announced=True) as session:
                 live = await session.get(AuthSession, row.id)
                 if live is not None:
@@ -173,6 +190,11 @@ class AuthService:
         async with self.db.write(announced=True) as session:
             await repository.delete_session(session, row.id)
         await self.changes.revoke_session(row.id)
+
+    @property
+    def _touch_every(self) -> timedelta:
+        # Written at most every minute (reads stay reads), and well within a short idle timeout.
+        return min(TOUCH_INTERVAL, self.settings.session_idle_timeout / 4)
 
     def session_expires_at(self, row: AuthSession) -> datetime:
         """When the session ends if left idle, capped by its absolute expiry."""

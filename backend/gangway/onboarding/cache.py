@@ -9,12 +9,12 @@ cannot hear other processes, nothing is served from here.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from gangway.accounts.models import ConnectedAccount
 from gangway.changes import ChangeFeed
+from gangway.core.singleflight import SingleFlight
 from gangway.onboarding.schemas import OnboardingStatus
 
 
@@ -45,8 +45,9 @@ class StatusCache:
         self._changes = changes
         self._max_entries = max_entries
         self._entries: dict[str, StatusEntry] = {}
-        self._loading: dict[str, asyncio.Future[StatusEntry]] = {}
-        # Per-merchant and global counters: a load begun before a forget is not stored.
+        # Loads are shared under (merchant, epoch, version): a load begun before a forget is
+        # neither joined nor stored after it.
+        self._loads: SingleFlight[tuple[str, int, int], StatusEntry] = SingleFlight()
         self._versions: dict[str, int] = {}
         self._epoch = 0
         changes.on_status_change(self.forget)
@@ -57,39 +58,20 @@ class StatusCache:
         """The cached entry, or one loaded by ``load`` (shared by concurrent callers)."""
         if not self._changes.cacheable:
             return await load()
-        while (entry := self._entries.get(merchant_id)) is None:
-            pending = self._loading.get(merchant_id)
-            if pending is None:
-                return await self._load(merchant_id, load)
-            await asyncio.wait([pending])
-            if not pending.cancelled():  # else its loader went away: load again
-                return pending.result()
-        return entry
+        if (entry := self._entries.get(merchant_id)) is not None:
+            return entry
+        epoch, version = self._epoch, self._versions.get(merchant_id, 0)
 
-    async def _load(
-        self, merchant_id: str, load: Callable[[], Awaitable[StatusEntry]]
-    ) -> StatusEntry:
-        marker = (self._epoch, self._versions.get(merchant_id, 0))
-        future: asyncio.Future[StatusEntry] = asyncio.get_running_loop().create_future()
-        self._loading[merchant_id] = future
-        try:
+        async def load_and_keep() -> StatusEntry:
             entry = await load()
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except Exception as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: waiters re-raise it, nobody else must
-            raise
-        finally:
-            if self._loading.get(merchant_id) is future:
-                del self._loading[merchant_id]
-        future.set_result(entry)
-        if marker == (self._epoch, self._versions.get(merchant_id, 0)) and self._changes.cacheable:
-            if len(self._entries) >= self._max_entries:
-                del self._entries[next(iter(self._entries))]
-            self._entries[merchant_id] = entry
-        return entry
+            current = (self._epoch, self._versions.get(merchant_id, 0))
+            if current == (epoch, version) and self._changes.cacheable:
+                if len(self._entries) >= self._max_entries:
+                    del self._entries[next(iter(self._entries))]
+                self._entries[merchant_id] = entry
+            return entry
+
+        return await self._loads.run((merchant_id, epoch, version), load_and_keep)
 
     def forget(self, merchant_id: str | None) -> None:
         """Forget one merchant's status, or everyone's (``None``)."""
@@ -97,12 +79,9 @@ class StatusCache:
             self._epoch += 1
             self._entries.clear()
             self._versions.clear()
-            self._loading.clear()
             return
         self._versions[merchant_id] = self._versions.get(merchant_id, 0) + 1
         self._entries.pop(merchant_id, None)
-        # Callers that join a load begun before this change would get the old status.
-        self._loading.pop(merchant_id, None)
 
     def forget_all(self) -> None:
         self.forget(None)
