@@ -309,7 +309,7 @@ class Database:
         flushes. Run every second by the app (``gangway.container``), so that no commit
         reaches ``SQLITE_AUTOCHECKPOINT_PAGES`` and does it instead.
         """
-        if self._sqlite_writer is None:
+        if self.engine.dialect.name != "sqlite":
             return None
         async with self._driver_connection() as connection:
             [(busy, frames, copied)] = await self._fetch(
