@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import anyio.to_thread
 import pytest
@@ -99,6 +100,44 @@ async def test_the_models_make_rate_limits_unlogged_too(migrated_db: TestDatabas
     """``create_all`` (every other test's database) matches the migrations."""
     assert await _persistence(migrated_db, "rate_limits") == "u"
     assert await _persistence(migrated_db, "sessions") == "p"
+
+
+async def test_a_link_whose_expiry_was_never_recorded_downgrades_as_expired(
+    test_db: TestDatabase,
+) -> None:
+    """0007 lets a link's audit row wait for Stripe's expiry; going back gives it its own
+    creation time (0006 requires one)."""
+    config = alembic_config(_settings(test_db))
+    await anyio.to_thread.run_sync(command.upgrade, config, "head")
+    engine = create_engine(test_db.url, schema=test_db.schema)
+    created = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO merchants (id, email, password_hash, business_name, created_at)"
+                    " VALUES ('m1', 'm1@example.com', 'x', 'Acme', :created)"
+                ),
+                {"created": created},
+            )
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO link_audits (merchant_id, stripe_account_id, use_case, collect,"
+                    " future_requirements, source, created_at, expires_at) VALUES ('m1',"
+                    " 'acct_1', 'account_onboarding', 'eventually_due', 'omit', 'api', :created,"
+                    " NULL)"
+                ),
+                {"created": created},
+            )
+        await anyio.to_thread.run_sync(command.downgrade, config, "0006")
+        async with engine.connect() as conn:
+            row = (
+                await conn.execute(sa.text("SELECT created_at, expires_at FROM link_audits"))
+            ).one()
+        assert row.expires_at is not None
+        assert row.expires_at == row.created_at
+    finally:
+        await engine.dispose()
 
 
 def test_a_single_head() -> None:

@@ -7,15 +7,24 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI
 
+from gangway.core.db import Database
+from gangway.onboarding.models import LinkAudit
 from tests.support.api import make_client, post, signup
 from tests.support.emulator_server import EmulatorHandle
-from tests.support.settings import BffFactory
+from tests.support.settings import BASE_URL, BffFactory
 
 
 def _fault(emulator: EmulatorHandle, **fault: Any) -> None:
     response = httpx.post(f"{emulator.base_url}/_emulator/faults", json=fault)
     response.raise_for_status()
+
+
+async def _audit_rows(bff: FastAPI) -> list[LinkAudit]:
+    async with bff.state.services.db.read() as session:
+        return list((await session.scalars(sa.select(LinkAudit).order_by(LinkAudit.id))).all())
 
 
 def _stripe_accounts(emulator: EmulatorHandle) -> list[dict[str, Any]]:
@@ -55,6 +64,7 @@ async def test_faults_during_account_creation(
 
 @pytest.mark.parametrize(("fault", "status", "slug"), FAULTS)
 async def test_faults_while_minting(
+    bff: FastAPI,
     onboarded_merchant: httpx.AsyncClient,
     emulator: EmulatorHandle,
     fault: dict[str, Any],
@@ -66,9 +76,76 @@ async def test_faults_while_minting(
     assert failed.status_code == status, failed.text
     assert failed.json()["type"].endswith(f"/{slug}")
     assert "url" not in failed.json()
+    # The audit row written while Stripe was called went again: no link was answered.
+    assert await _audit_rows(bff) == []
     ok = await post(onboarded_merchant, "/api/onboarding/links", {})
     assert ok.status_code == 201
     assert len(_stripe_accounts(emulator)) == 1
+    [row] = await _audit_rows(bff)
+    assert row.expires_at is not None
+
+
+async def _refuse(db: Database, event: str) -> str:
+    """Make every ``event`` (INSERT, UPDATE) on link_audits fail; the statement undoing it."""
+    async with db.write() as session:
+        if db.engine.dialect.name == "postgresql":
+            await session.execute(
+                sa.text(
+                    "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql "
+                    "AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$"
+                )
+            )
+            await session.execute(
+                sa.text(
+                    f"CREATE TRIGGER refuse_audit BEFORE {event} ON link_audits "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_audit()"
+                )
+            )
+            return "DROP TRIGGER refuse_audit ON link_audits"
+        await session.execute(
+            sa.text(
+                f"CREATE TRIGGER refuse_audit BEFORE {event} ON link_audits "
+                "BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+            )
+        )
+        return "DROP TRIGGER refuse_audit"
+
+
+async def test_no_link_is_answered_without_its_audit_row(
+    bff: FastAPI, onboarded_merchant: httpx.AsyncClient, emulator: EmulatorHandle
+) -> None:
+    """The audit row is written while Stripe mints the link: if it fails, the link stays here."""
+    db = bff.state.services.db
+    allow = await _refuse(db, "INSERT")
+    # The failure is ours (an unexpected database error): answered as a problem, never raised.
+    transport = httpx.ASGITransport(app=bff, raise_app_exceptions=False)
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url=BASE_URL,
+        headers={"Sec-Fetch-Site": "same-origin"},
+        cookies=onboarded_merchant.cookies,
+    ) as same_merchant:
+        refused = await post(same_merchant, "/api/onboarding/links", {})
+        assert refused.status_code == 500
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "url" not in refused.json()
+        assert emulator.base_url not in refused.text
+    async with db.write() as session:
+        await session.execute(sa.text(allow))
+    assert (await post(onboarded_merchant, "/api/onboarding/links", {})).status_code == 201
+    assert len(await _audit_rows(bff)) == 1
+
+
+async def test_an_expiry_that_cannot_be_recorded_is_logged_not_raised(
+    bff: FastAPI, onboarded_merchant: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stripe's expiry is written after the answer: the merchant has the link either way."""
+    await _refuse(bff.state.services.db, "UPDATE")
+    minted = await post(onboarded_merchant, "/api/onboarding/links", {})
+    assert minted.status_code == 201
+    [row] = await _audit_rows(bff)
+    assert row.expires_at is None
+    assert "onboarding.link.expiry_not_recorded" in [r.getMessage() for r in caplog.records]
 
 
 async def test_network_retries_absorb_a_single_failure(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -162,6 +163,25 @@ async def test_refresh_loop_ends_on_the_dashboard(
     ]
     assert all(loc.startswith(emulator.base_url) for loc in locations[:3])
     assert locations[3] == "/onboarding?notice=refresh_loop"
+
+
+async def test_the_audit_records_stripe_expiry_and_the_first_link(
+    bff: Any, onboarded_merchant: httpx.AsyncClient
+) -> None:
+    """Each row gets the expiry Stripe gave its link (recorded just after the answer), and the
+    account remembers when its first link was minted."""
+    first = (await post(onboarded_merchant, "/api/onboarding/links", {})).json()
+    second = (await post(onboarded_merchant, "/api/onboarding/links", {})).json()
+    async with bff.state.services.db.read() as session:
+        rows = (await session.execute(sa.select(LinkAudit).order_by(LinkAudit.id))).scalars().all()
+        first_link_at = (
+            await session.execute(sa.text("SELECT first_link_at FROM connected_accounts"))
+        ).scalar_one()
+    assert [r.expires_at for r in rows] == [
+        datetime.fromisoformat(first["expires_at"]),
+        datetime.fromisoformat(second["expires_at"]),
+    ]
+    assert first_link_at is not None
 
 
 async def test_refresh_repeats_the_latest_parameters(

@@ -6,7 +6,7 @@ onboarding page, or to sign-in when the browser has no session (a link previewer
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, BackgroundTasks, Response, status
 from fastapi.responses import RedirectResponse
 
 from gangway.auth.dependencies import OptionalSessionDep
@@ -34,17 +34,20 @@ def _see_other(location: str) -> Response:
     response_class=Response,
     responses={303: {"description": "To a fresh Stripe link, the onboarding page, or sign-in"}},
 )
-async def connect_refresh(session: OptionalSessionDep, service: OnboardingServiceDep) -> Response:
+async def connect_refresh(
+    session: OptionalSessionDep, service: OnboardingServiceDep, background: BackgroundTasks
+) -> Response:
     merchant = session.merchant if session else None
     if merchant is None:
         return _see_other(SIGN_IN)  # nothing minted for a browser without a session
     try:
-        link = await service.refresh(merchant.id)
+        minted = await service.refresh(merchant.id)
     except RefreshLoop:
         return _see_other(f"{ONBOARDING}?notice=refresh_loop")
     except GangwayError as exc:
         return _see_other(f"{ONBOARDING}?notice={exc.slug}")
-    return _see_other(link.url)
+    background.add_task(minted.record_answer)
+    return _see_other(minted.link.url)
 
 
 @router.get(

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Header, Request, Response, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from gangway.auth.dependencies import (
@@ -127,11 +127,17 @@ async def stream_onboarding_status(
     responses=problem_responses(404, 409, 422, 429, 502, 503),
 )
 async def create_onboarding_link(
-    body: LinkCreate, merchant: CurrentMerchant, service: OnboardingServiceDep, response: Response
+    body: LinkCreate,
+    merchant: CurrentMerchant,
+    service: OnboardingServiceDep,
+    response: Response,
+    background: BackgroundTasks,
 ) -> OnboardingLink:
     """Navigate to `url` at once. It works once, until `expires_at`; it is never stored."""
     response.headers["Cache-Control"] = "no-store"
-    return await service.mint(merchant.id, body)
+    minted = await service.mint(merchant.id, body)
+    background.add_task(minted.record_answer)
+    return minted.link
 
 
 @router.post(

@@ -13,6 +13,11 @@ from gangway.core.db import UTCDateTime, utcnow
 class LinkAudit(SQLModel, table=True):
     """Who minted which kind of link, when, and until when it works.
 
+    Written while Stripe mints the link, and durable before the link is answered; a call that
+    fails takes its row away again. ``expires_at`` is Stripe's, recorded just after the answer:
+    a row left without it is a link whose outcome this service never learnt (the process
+    stopped during the call or right after answering).
+
     The merchant's latest row is also the parameter set ``/connect/refresh`` repeats.
     """
 
@@ -29,4 +34,4 @@ class LinkAudit(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
-    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

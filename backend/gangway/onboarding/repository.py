@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from gangway.core.db import UTCDateTime
 from gangway.onboarding.models import LinkAudit
 
 
@@ -22,9 +23,18 @@ async def latest_link(session: AsyncSession, merchant_id: str) -> LinkAudit | No
     return result.scalars().first()
 
 
-# Built once: every minted link runs it, with a row of LinkAudit's columns as its parameters.
-INSERT_LINK = insert(LinkAudit)
+# Built once (``Database.run_alone`` keeps each compiled): every minted link runs them.
+# A row of LinkAudit's columns in; its id out.
+INSERT_LINK = insert(LinkAudit).returning(col(LinkAudit.id))
+# ``:audit_id``: the link was never answered (Stripe's call failed).
+DELETE_LINK = delete(LinkAudit).where(col(LinkAudit.id) == bindparam("audit_id"))
+# ``:audit_id``, ``:link_expires_at``: Stripe's expiry, once the link is answered.
+RECORD_EXPIRY = (
+    update(LinkAudit)
+    .where(col(LinkAudit.id) == bindparam("audit_id"))
+    .values(expires_at=bindparam("link_expires_at", type_=UTCDateTime()))
+)
 
 
-async def add_link(session: AsyncSession, row: dict[str, Any]) -> None:
-    await session.execute(INSERT_LINK, row)
+async def record_expiry(session: AsyncSession, audit_id: int, expires_at: datetime) -> None:
+    await session.execute(RECORD_EXPIRY, {"audit_id": audit_id, "link_expires_at": expires_at})
