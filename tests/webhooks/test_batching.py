@@ -31,15 +31,14 @@ def _event(event_id: str, account_id: str, due_in: float) -> NewInboxEvent:
 async def test_a_claim_takes_the_waiting_events_of_its_account(migrated_db: TestDatabase) -> None:
     db = Database(create_engine(migrated_db.url, schema=migrated_db.schema))
     try:
-        async with db.write() as session:
-            await repository.insert_if_absent(
-                session,
-                [
-                    _event("evt_due", "acct_one", 0),
-                    _event("evt_waiting", "acct_one", 60),
-                    _event("evt_other_account", "acct_two", 60),
-                ],
-            )
+        await repository.record(
+            db,
+            [
+                _event("evt_due", "acct_one", 0),
+                _event("evt_waiting", "acct_one", 60),
+                _event("evt_other_account", "acct_two", 60),
+            ],
+        )
         now = utcnow()
         lease = now + timedelta(seconds=10)
         claimed = await repository.claim(db, worker="w", now=now, lease_until=lease)

@@ -24,8 +24,7 @@ async def _one_due_event(bff: object, *, due_minutes_ago: float = 0) -> None:
         source="webhook",
         delay_seconds=-60 * due_minutes_ago,
     )
-    async with bff.state.services.db.write() as session:  # type: ignore[attr-defined]
-        await repository.insert_if_absent(session, [row])
+    await repository.record(bff.state.services.db, [row])  # type: ignore[attr-defined]
 
 
 async def test_a_worker_whose_lease_ran_out_cannot_finish_the_event(make_bff: BffFactory) -> None:

@@ -6,10 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 import sqlalchemy as sa
 
 from gangway.accounts.models import ConnectedAccount
 from gangway.core.db import utcnow
+from gangway.webhooks import reconciler as reconciler_module
 from gangway.webhooks.reconciler import STATE_NAME
 from gangway.webhooks.repository import event_cursor
 from tests.support.account_state import account_event_ids, cached_state, emulator_state
@@ -106,3 +108,38 @@ async def test_only_one_sweep_runs_at_a_time(bff: Any) -> None:
     finally:
         await reconciler._release()
     assert (await reconciler.sweep()).ran is True
+
+
+async def test_a_stop_between_the_events_and_the_cursor_loses_nothing(
+    bff: Any,
+    onboarded_merchant: httpx.AsyncClient,
+    emulator: EmulatorHandle,
+    browser: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Catch-up records the events before it moves the cursor: if it stops in between, the
+    next sweep lists them again, adds nothing twice, and moves the cursor."""
+    account_id = (await onboarded_merchant.get("/api/account")).json()["id"]
+    await browser.post(
+        f"{emulator.base_url}/_emulator/accounts/{account_id}/verification_error", json={}
+    )
+    missed = await account_event_ids(emulator, account_id)
+    db = bff.state.services.db
+
+    async def stop(*_args: Any) -> None:
+        raise RuntimeError("the process stopped here")
+
+    reconciler = bff.state.services.reconciler
+    monkeypatch.setattr(reconciler_module.repository, "sync_state", stop)
+    with pytest.raises(RuntimeError):
+        await reconciler.catch_up()
+    monkeypatch.undo()
+    assert {r.event_id for r in await inbox(db)} >= set(missed)
+    async with db.read() as session:
+        assert await event_cursor(session, STATE_NAME) is None
+
+    again = await reconciler.sweep()
+    assert again.events_added == 0
+    assert {r.event_id for r in await inbox_settled(db)} >= set(missed)
+    async with db.read() as session:
+        assert await event_cursor(session, STATE_NAME) is not None

@@ -113,8 +113,10 @@ class Reconciler:
             )
             for e in events
         ]
+        # The events first, then the cursor: a stop between the two lists them again next
+        # time, and recording them again is a no-op.
+        added = await repository.record(self.db, rows)
         async with self.db.write() as session:
-            added = await repository.insert_if_absent(session, rows)
             state = await repository.sync_state(session, STATE_NAME)
             newest = max((e.created for e in events), default=None)
             if newest and (state.last_event_created is None or newest > state.last_event_created):

@@ -62,12 +62,6 @@ def _insert_statement(insert: Any) -> Any:
     )
 
 
-# Built once per dialect: sent with a list of rows, SQLAlchemy batches them into multi-row
-# INSERTs from one compiled statement ("insertmanyvalues"), where a fresh multi-row
-# ``.values()`` would be compiled for every batch.
-_INSERTS = {name: _insert_statement(insert) for name, insert in _DIALECT_INSERT.items()}
-
-
 def _values(row: NewInboxEvent) -> dict[str, Any]:
     return {
         "event_id": row.event_id,
@@ -82,14 +76,6 @@ def _values(row: NewInboxEvent) -> dict[str, Any]:
         "received_at": row.received_at,
         "finished_at": row.finished_at,
     }
-
-
-async def insert_if_absent(session: AsyncSession, rows: Sequence[NewInboxEvent]) -> list[str]:
-    """Insert ``rows`` unless their event id is already there; the ids actually inserted."""
-    if not rows:
-        return []
-    result = await session.execute(_INSERTS[_dialect(session)], [_values(row) for row in rows])
-    return [event_id for (event_id,) in result.all()]
 
 
 # --- statements built once per size: a list is padded to the next power of two
@@ -130,8 +116,9 @@ async def record(db: Database, rows: Sequence[NewInboxEvent]) -> list[str]:
     """Insert ``rows`` unless their event id is already there, each chunk one statement that
     commits as it runs (``Database.run_alone``); the ids actually inserted.
 
-    The webhook's group commit: one round trip per batch (on SQLite, one hop to the driver's
-    thread) where a transaction takes three, so the writer is held for a third as long.
+    The webhook's group commit, and the reconciler's catch-up: one round trip per batch (on
+    SQLite, one hop to the driver's thread) where a transaction takes three, so the writer is
+    held for a third as long.
     """
     inserted: list[str] = []
     for chunk in _padded_chunks([_values(row) for row in rows]):
