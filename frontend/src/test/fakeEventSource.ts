@@ -24,8 +24,15 @@ export class FakeEventSource extends EventTarget {
     this.dispatchEvent(new MessageEvent(name, { data: JSON.stringify(data), lastEventId: id ?? '' }));
   }
 
+  /** The connection was refused (or answered with an error): the browser gives up. */
   fail(): void {
     this.readyState = 2;
+    this.dispatchEvent(new Event('error'));
+  }
+
+  /** A live connection dropped: the browser reconnects by itself (with Last-Event-ID). */
+  drop(): void {
+    this.readyState = 0;
     this.dispatchEvent(new Event('error'));
   }
 

@@ -116,6 +116,62 @@ describe('DashboardPage when things fail', () => {
     expect(screen.getByTestId('last-checked')).toHaveTextContent('Last checked with Stripe 3 minutes ago');
   });
 
+  it('leaves a dropped live stream to the browser to resume, and backs off when that fails too', async () => {
+    let statusReads = 0;
+    mockFetch((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === '/api/auth/session') return jsonResponse(200, session);
+      if (path === '/api/onboarding/status') {
+        statusReads += 1;
+        return jsonResponse(200, status({ ...VERIFYING, synced_at: minutesAgo(3) }));
+      }
+      return jsonResponse(404, { title: 'Not Found', status: 404 });
+    });
+    renderWithProviders(<AppRoutes />, { route: '/onboarding' });
+    await screen.findByRole('heading', { level: 1, name: 'Stripe is verifying your information' });
+    const source = FakeEventSource.latest();
+    act(() => {
+      source.open();
+    });
+    const mode = screen.getByTestId('stream-mode');
+    await waitFor(() => {
+      expect(mode).toHaveAttribute('data-mode', 'live');
+    });
+    const readsBefore = statusReads;
+    act(() => {
+      source.drop();
+    });
+    // Refetched at once, and the same EventSource is left open to reconnect (Last-Event-ID).
+    await waitFor(() => {
+      expect(statusReads).toBe(readsBefore + 1);
+    });
+    expect(mode).toHaveAttribute('data-mode', 'polling');
+    expect(source.readyState).toBe(FakeEventSource.CONNECTING);
+    act(() => {
+      source.open();
+    });
+    await waitFor(() => {
+      expect(mode).toHaveAttribute('data-mode', 'live');
+    });
+    expect(FakeEventSource.instances).toHaveLength(1);
+
+    // Dropped again, and the browser's own attempt fails before it reopens: closed, then a new
+    // stream after the backoff.
+    act(() => {
+      source.drop();
+    });
+    act(() => {
+      source.drop();
+    });
+    expect(source.readyState).toBe(FakeEventSource.CLOSED);
+    await waitFor(
+      () => {
+        expect(FakeEventSource.instances).toHaveLength(2);
+      },
+      { timeout: 2500 },
+    );
+  });
+
   it('ages "Last checked" by the server clock, so a browser clock running behind does not say "just now"', async () => {
     const serverAhead = 10 * 60_000;
     mockFetch((req) => {
