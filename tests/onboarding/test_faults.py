@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 
 from gangway.core.db import Database
-from gangway.onboarding.models import LinkAudit
+from tests.support.account_state import audit_rows
 from tests.support.api import make_client, post, signup
 from tests.support.emulator_server import EmulatorHandle
 from tests.support.settings import BASE_URL, BffFactory
@@ -20,11 +20,6 @@ from tests.support.settings import BASE_URL, BffFactory
 def _fault(emulator: EmulatorHandle, **fault: Any) -> None:
     response = httpx.post(f"{emulator.base_url}/_emulator/faults", json=fault)
     response.raise_for_status()
-
-
-async def _audit_rows(bff: FastAPI) -> list[LinkAudit]:
-    async with bff.state.services.db.read() as session:
-        return list((await session.scalars(sa.select(LinkAudit).order_by(LinkAudit.id))).all())
 
 
 def _stripe_accounts(emulator: EmulatorHandle) -> list[dict[str, Any]]:
@@ -77,11 +72,11 @@ async def test_faults_while_minting(
     assert failed.json()["type"].endswith(f"/{slug}")
     assert "url" not in failed.json()
     # The audit row written while Stripe was called went again: no link was answered.
-    assert await _audit_rows(bff) == []
+    assert await audit_rows(bff.state.services.db) == []
     ok = await post(onboarded_merchant, "/api/onboarding/links", {})
     assert ok.status_code == 201
     assert len(_stripe_accounts(emulator)) == 1
-    [row] = await _audit_rows(bff)
+    [row] = await audit_rows(bff.state.services.db)
     assert row.expires_at is not None
 
 
@@ -133,7 +128,7 @@ async def test_no_link_is_answered_without_its_audit_row(
     async with db.write() as session:
         await session.execute(sa.text(allow))
     assert (await post(onboarded_merchant, "/api/onboarding/links", {})).status_code == 201
-    assert len(await _audit_rows(bff)) == 1
+    assert len(await audit_rows(bff.state.services.db)) == 1
 
 
 async def test_an_expiry_that_cannot_be_recorded_is_logged_not_raised(
@@ -143,7 +138,7 @@ async def test_an_expiry_that_cannot_be_recorded_is_logged_not_raised(
     await _refuse(bff.state.services.db, "UPDATE")
     minted = await post(onboarded_merchant, "/api/onboarding/links", {})
     assert minted.status_code == 201
-    [row] = await _audit_rows(bff)
+    [row] = await audit_rows(bff.state.services.db)
     assert row.expires_at is None
     assert "onboarding.link.expiry_not_recorded" in [r.getMessage() for r in caplog.records]
 

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from gangway.onboarding.models import LinkAudit
+from tests.support.account_state import audit_rows
 from tests.support.api import make_client, post, signup
 from tests.support.emulator_server import EmulatorHandle
 from tests.support.hosted import open_form, submit
@@ -172,8 +173,8 @@ async def test_the_audit_records_stripe_expiry_and_the_first_link(
     account remembers when its first link was minted."""
     first = (await post(onboarded_merchant, "/api/onboarding/links", {})).json()
     second = (await post(onboarded_merchant, "/api/onboarding/links", {})).json()
+    rows = await audit_rows(bff.state.services.db)
     async with bff.state.services.db.read() as session:
-        rows = (await session.execute(sa.select(LinkAudit).order_by(LinkAudit.id))).scalars().all()
         first_link_at = (
             await session.execute(sa.text("SELECT first_link_at FROM connected_accounts"))
         ).scalar_one()
@@ -197,8 +198,7 @@ async def test_refresh_repeats_the_latest_parameters(
         },
     )
     await onboarded_merchant.get("/connect/refresh")
-    async with bff.state.services.db.read() as session:
-        rows = (await session.execute(sa.select(LinkAudit).order_by(LinkAudit.id))).scalars().all()
+    rows = await audit_rows(bff.state.services.db)
     assert [(r.use_case, r.collect, r.future_requirements, r.source) for r in rows] == [
         ("account_update", "currently_due", "include", "api"),
         ("account_update", "currently_due", "include", "refresh"),

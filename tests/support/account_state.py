@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from gangway.accounts.models import AccountCapability, AccountRequirement, ConnectedAccount
 from gangway.core.db import Database
+from gangway.onboarding.models import LinkAudit
 from tests.support.emulator_server import EmulatorHandle
 
 Normal = dict[str, Any]
@@ -99,3 +100,9 @@ async def account_event_ids(emulator: EmulatorHandle, account_id: str) -> list[s
         )
     response.raise_for_status()
     return [event["id"] for event in reversed(response.json()["data"])]
+
+
+async def audit_rows(db: Database) -> list[LinkAudit]:
+    """Every link's audit row, oldest first."""
+    async with db.read() as session:
+        return list((await session.scalars(sa.select(LinkAudit).order_by(LinkAudit.id))).all())
